@@ -16,7 +16,7 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 _ODD_SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f\u205f\t\x0b\x0c"}
 
 # A line ending in one of these closes its sentence; anything else may continue on the next line.
-SENTENCE_END = "。！？；：…!?;:）)】」』”\"’'"
+SENTENCE_END = "。！？；：…!?;:"
 
 
 def fold_char(char: str) -> str:
@@ -68,3 +68,52 @@ def clean_line(line: str) -> str:
     """One line without debris, zero-width characters and trailing or odd white space."""
     line = _DEBRIS.sub("", line).translate(_ZERO_WIDTH).translate(_ODD_SPACES)
     return unicodedata.normalize("NFC", line).rstrip()
+
+
+# A line that starts like a heading or a list item never continues the line before it.
+_STARTS_NEW_BLOCK = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[部分章节篇]|[一二三四五六七八九十百零〇]+\s*[、.．]|[（(][一二三四五六七八九十百零〇\d]+[)）]"
+    r"|\d{1,2}\s*[、.．)）](?!\d)|[①-⑳⑴-⒇㈠-㈩]|[一二三四五六七八九十]是|首先|其次|最后)"
+)
+_DATE_LINE = re.compile(r"^\s*[（(]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年.{1,8}日\s*[)）]?\s*$")
+# Lines this short are titles, headings or signatures, not running text cut by the layout.
+_MIN_BROKEN_LINE = 20
+_MAX_HEADING_LINE = 60
+_MAX_TITLE_LINE = 40
+_CLAUSE_PUNCTUATION = re.compile(r"[，,、；;：:。]")
+
+
+def normalize_text(raw: str) -> str:
+    """The report text: debris and blank lines dropped, white space tidied, broken lines joined."""
+    lines = [clean_line(line).strip(" \u3000") for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    paragraphs: list[str] = []
+    previous_blank = True
+    for line in lines:
+        if not line:
+            previous_blank = True
+            continue
+        if paragraphs and not previous_blank and continues_previous_line(paragraphs[-1], line):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+        previous_blank = False
+    return "\n".join(paragraphs)
+
+
+def continues_previous_line(previous: str, line: str) -> bool:
+    """Whether `line` is the rest of a sentence that the layout broke after `previous`.
+
+    「…组织镇干部开展“每周四理论学习”」 followed by 「24次，集中学习…」 is one sentence; a heading such as
+    「二、2024年度推进法治政府建设的主要举措和成效」 followed by its first paragraph is not.
+    """
+    if len(previous) < _MIN_BROKEN_LINE or previous[-1] in SENTENCE_END:
+        return False
+    if _STARTS_NEW_BLOCK.match(line) or _DATE_LINE.match(line):
+        return False
+    if _STARTS_NEW_BLOCK.match(previous) and len(previous) <= _MAX_HEADING_LINE:
+        return False
+    # Title and issuer lines (「中共淮北市段园镇委员会 淮北市段园镇人民政府」) carry no clause punctuation;
+    # running text of this length almost always does.
+    if len(previous) <= _MAX_TITLE_LINE and not _CLAUSE_PUNCTUATION.search(previous):
+        return False
+    return True

@@ -1,0 +1,157 @@
+"""A report file (or its text) in, a parsed `Report` out: read → normalise → frame → headings → passages → annotate."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from indexer.annotate import cite_laws, locate_report
+from indexer.catalogue import Catalogue, load_catalogue
+from indexer.frame import find_frame, find_report_year
+from indexer.normalize import normalize_text
+from indexer.passages import build_passages, build_sections
+from indexer.places import lookup_division
+from indexer.read import is_report_file, read_document
+from indexer.report import Place, Report
+from indexer.section_types import assign_top_level_types
+from indexer.split import find_headings
+
+# Bump when parsing changes, so that incremental builds re-parse every file.
+PARSER_VERSION = "1"
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+_OPENING_CHARS = 200
+
+
+def report_id_for(path: Path, corpus_root: Path) -> str:
+    """A URL-safe id from the file's place in the corpus: anhui-duji-duanyuan-2024, 段园镇2024.docx → 2024-docx-1a2b3c4d."""
+    try:
+        relative = path.resolve().relative_to(corpus_root.resolve())
+    except ValueError:
+        relative = Path(path.name)
+    stem = relative.with_suffix("").as_posix()
+    suffix = relative.suffix.lower().lstrip(".")
+    slug = re.sub(r"[^a-z0-9_]+", "-", stem.lower()).strip("-")
+    if suffix and suffix != "txt":
+        slug = f"{slug}-{suffix}" if slug else suffix
+    if not stem.isascii() or not slug:
+        digest = hashlib.sha1(relative.as_posix().encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{digest}" if slug else f"r-{digest}"
+    return slug
+
+
+def iter_report_files(corpus_root: Path) -> list[Path]:
+    """Every file under the corpus folder that could be a report, in a stable order."""
+    return sorted(path for path in corpus_root.rglob("*") if path.is_file() and is_report_file(path))
+
+
+def parse_text(
+    text: str,
+    report_id: str,
+    source_path: str = "",
+    source_format: str = "txt",
+    warnings: tuple[str, ...] = (),
+    overrides: dict[str, str] | None = None,
+) -> Report:
+    """Parse a report's raw text; used for files and for reports written in tests."""
+    normalized = normalize_text(text)
+    frame = find_frame(normalized)
+    body = normalized[frame.body_start:frame.body_end]
+    year, year_warning = find_report_year(frame.title, body[:_OPENING_CHARS], frame.date)
+    headings = find_headings(normalized, frame.body_start, frame.body_end)
+    top_level_titles = [heading.title for heading in headings if heading.level == 1]
+    top_level_types = assign_top_level_types(top_level_titles, year)
+    passages = build_passages(report_id, normalized, headings, frame.body_start, frame.body_end, top_level_types)
+    place = locate_report(frame.header_text, body)
+    all_warnings = list(warnings)
+    if not body.strip():
+        all_warnings.append("The report has no body text after its title block.")
+    elif not headings:
+        all_warnings.append("No numbered headings were found; passages are split at paragraphs.")
+    report = Report(
+        report_id=report_id,
+        source_path=source_path,
+        source_format=source_format,
+        content_hash=_content_hash(text, overrides),
+        text=normalized,
+        body_start=frame.body_start,
+        body_end=frame.body_end,
+        title=frame.title,
+        year=year,
+        date=frame.date,
+        issuer=frame.issuer,
+        addressee=frame.addressee,
+        sections=build_sections(headings, frame.body_end, top_level_types),
+        passages=cite_laws(passages),
+    )
+    report = _with_place(report, place)
+    if overrides:
+        report = apply_overrides(report, overrides)
+        year_warning = "" if "year" in overrides else year_warning
+        place_warnings = () if ("county" in overrides or "division_code" in overrides) else place.warnings
+    else:
+        place_warnings = place.warnings
+    all_warnings.extend(place_warnings)
+    if year_warning:
+        all_warnings.append(year_warning)
+    return replace(report, warnings=tuple(all_warnings))
+
+
+def parse_report(path: Path, corpus_root: Path | None = None, catalogue: Catalogue | None = None) -> Report:
+    """Read and parse one report file; raises UnreadableDocument with a sentence when it can't be read."""
+    path = Path(path)
+    corpus_root = Path(corpus_root) if corpus_root else path.parent
+    if catalogue is None:
+        catalogue = load_catalogue(corpus_root)
+    document = read_document(path)
+    try:
+        relative = path.resolve().relative_to(corpus_root.resolve()).as_posix()
+    except ValueError:
+        relative = path.name
+    return parse_text(
+        document.text,
+        report_id=report_id_for(path, corpus_root),
+        source_path=str(path),
+        source_format=document.format,
+        warnings=document.warnings,
+        overrides=catalogue.overrides_for(relative),
+    )
+
+
+def apply_overrides(report: Report, overrides: dict[str, str]) -> Report:
+    """The report with the user's catalogue values; a corrected place fills in its other levels."""
+    changes: dict[str, object] = {key: value for key, value in overrides.items() if key in ("title", "date", "issuer")}
+    if "year" in overrides:
+        changes["year"] = int(overrides["year"])
+    place_fields = ("township", "county", "city", "province", "division_code")
+    if any(field in overrides for field in place_fields):
+        looked_up = lookup_division(
+            township=overrides.get("township", report.township),
+            county=overrides.get("county", ""),
+            city=overrides.get("city", ""),
+            province=overrides.get("province", ""),
+        )
+        for field in place_fields:
+            changes[field] = overrides.get(field) or getattr(looked_up, field) or (
+                getattr(report, field) if field == "township" else ""
+            )
+    return replace(report, **changes)
+
+
+def _with_place(report: Report, place: Place) -> Report:
+    return replace(
+        report,
+        township=place.township,
+        county=place.county,
+        city=place.city,
+        province=place.province,
+        division_code=place.division_code,
+    )
+
+
+def _content_hash(text: str, overrides: dict[str, str] | None) -> str:
+    digest = hashlib.sha256()
+    digest.update(PARSER_VERSION.encode())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    digest.update(repr(sorted((overrides or {}).items())).encode("utf-8"))
+    return digest.hexdigest()

@@ -1,0 +1,89 @@
+"""Reports and passages in, the plain JSON shapes that `fazhi inspect --json` and the API print out."""
+from __future__ import annotations
+
+from collections import Counter
+
+from indexer.report import LawCitation, Passage, Report, Section
+from indexer.section_types import SECTION_LABELS
+
+
+def section_to_json(section: Section) -> dict:
+    """One outline node with its children."""
+    return {
+        "number": section.number,
+        "title": section.title,
+        "level": section.level,
+        "section_type": section.section_type,
+        "children": [section_to_json(child) for child in section.children],
+    }
+
+
+def citation_to_json(citation: LawCitation) -> dict:
+    """A cited law as a passage lists it."""
+    data = {"name": citation.name, "category": citation.category}
+    if citation.article:
+        data["article"] = citation.article
+    return data
+
+
+def passage_to_json(passage: Passage) -> dict:
+    """One passage with its place in the report and the laws it cites."""
+    return {
+        "passage_id": passage.passage_id,
+        "heading_path": list(passage.heading_path),
+        "section_type": passage.section_type,
+        "section_label": SECTION_LABELS.get(passage.section_type, passage.section_type),
+        "text": passage.text,
+        "start": passage.start,
+        "end": passage.end,
+        "cited_laws": [citation_to_json(citation) for citation in passage.cited_laws],
+    }
+
+
+def count_cited_laws(citations: tuple[LawCitation, ...]) -> list[dict]:
+    """One row per law with how often the report cites it, most cited first."""
+    counts = Counter(citation.name for citation in citations)
+    first = {}
+    for citation in citations:
+        first.setdefault(citation.name, citation)
+    return [
+        {"name": name, "category": first[name].category, "short_name": first[name].label, "count": count}
+        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def report_to_json(report: Report) -> dict:
+    """The whole parsed report: metadata, outline, passages, cited laws and warnings."""
+    return {
+        "report_id": report.report_id,
+        "title": report.title,
+        "township": report.township,
+        "county": report.county,
+        "city": report.city,
+        "province": report.province,
+        "division_code": report.division_code,
+        "year": report.year,
+        "date": report.date,
+        "issuer": report.issuer,
+        "addressee": report.addressee,
+        "source_format": report.source_format,
+        "sections": [section_to_json(section) for section in report.sections],
+        "passages": [passage_to_json(passage) for passage in report.passages],
+        "cited_laws": count_cited_laws(report.cited_laws),
+        "warnings": list(report.warnings),
+    }
+
+
+def unreadable_to_json(path: str, sentence: str) -> dict:
+    """What `inspect --json` prints for a file it could not read: the same keys, empty, and the reason."""
+    empty: dict = {key: "" for key in ("title", "township", "county", "city", "province", "division_code", "date", "issuer")}
+    return {
+        "report_id": None,
+        "source_path": path,
+        **empty,
+        "year": None,
+        "sections": [],
+        "passages": [],
+        "cited_laws": [],
+        "warnings": [sentence],
+    }

@@ -1,0 +1,195 @@
+"""Normalised report text in, its frame (title block, signature) and outline of headings out.
+
+Headings are recognised by their numbering mark (一、 （一） (一) 一) 1. 1、 1） （1） ① 第一部分 …) and their
+levels are inferred per document from nesting order and number continuity, not from a fixed
+style→level table, because real reports mix styles and carry list-numbering artifacts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.normalize import fold_for_matching
+from indexer.report import Heading
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMERAL = "[一二三四五六七八九十百零〇两]+"
+
+# Each pattern runs on the folded line (（→( ．→. ：→:), so full- and half-width marks are one style.
+# The `style` names family (cn / arabic / circled / part) and decoration (、 . ( ) …); levels are
+# assigned to styles per document.
+_MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^第\s*({_CN_NUMERAL}|\d{{1,2}})\s*(部分|章|节|篇)\s*[、.:，,]?\s*")),
+    ("cn-dun", re.compile(rf"^({_CN_NUMERAL})\s*[、,，]\s*")),
+    ("cn-dot", re.compile(rf"^({_CN_NUMERAL})\s*\.(?!\d)\s*")),
+    ("cn-paren", re.compile(rf"^\(\s*({_CN_NUMERAL})\s*\)\s*[、.]?\s*")),
+    ("cn-rparen", re.compile(rf"^({_CN_NUMERAL})\s*\)\s*")),
+    ("arabic-dun", re.compile(r"^(\d{1,2})\s*、\s*")),
+    ("arabic-dot", re.compile(r"^(\d{1,2})\s*\.(?![\d.])\s*")),
+    ("arabic-paren", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*[、.]?\s*")),
+    ("arabic-rparen", re.compile(r"^(\d{1,2})\s*\)\s*")),
+    ("circled", re.compile(r"^([①-⑳])\s*")),
+    ("arabic-paren", re.compile(r"^([⑴-⒇])\s*")),
+    ("cn-paren", re.compile(r"^([㈠-㈩])\s*")),
+)
+
+# Where a heading's title ends and its run-in paragraph begins:
+# 「（一）提高政治站位，强化组织领导。党政主要负责人…」 → title 提高政治站位，强化组织领导.
+_TITLE_END = re.compile(r"[。！？!?]")
+_MAX_TITLE = {"part": 80, "cn-dun": 80}
+_MAX_TITLE_DEFAULT = 45
+
+
+@dataclass(frozen=True)
+class HeadingCandidate:
+    """A line that starts with a numbering mark and may be a heading."""
+
+    style: str
+    value: int
+    number: str  # the mark as written
+    title: str
+    line_start: int
+    title_end: int  # end of mark + title in the text (start of a run-in body, if any)
+    line_end: int
+
+
+def parse_numeral(numeral: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 12 → 12, ① → 1, ⑴ → 1, ㈠ → 1."""
+    if numeral.isdecimal():  # not isdigit(): ① counts as a digit there but int() rejects it
+        return int(numeral)
+    code = ord(numeral[0])
+    if len(numeral) == 1 and 0x2460 <= code <= 0x2473:
+        return code - 0x245F
+    if len(numeral) == 1 and 0x2474 <= code <= 0x2487:
+        return code - 0x2473
+    if len(numeral) == 1 and 0x3220 <= code <= 0x3229:
+        return code - 0x321F
+    total, current = 0, 0
+    for char in numeral:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS.get(char, 0)
+    return total + current
+
+
+def find_heading_candidate(text: str, line_start: int, line_end: int) -> HeadingCandidate | None:
+    """The heading a line would be, judged by its own words; None for plain paragraphs."""
+    line = text[line_start:line_end]
+    folded = fold_for_matching(line)
+    for style, pattern in _MARKS:
+        match = pattern.match(folded)
+        if not match:
+            continue
+        rest = line[match.end():]
+        end_of_title = _TITLE_END.search(rest)
+        title_length = end_of_title.start() if end_of_title else len(rest.rstrip())
+        title = rest[:title_length].strip().rstrip("：:，,；;")
+        if not title or title_length > _MAX_TITLE.get(style, _MAX_TITLE_DEFAULT):
+            return None
+        if style in ("arabic-dot", "arabic-dun") and re.match(r"\d", title):
+            return None  # 「3.15”国际消费者权益日」 and 「2、 3月份…」 are dates and counts, not marks
+        title_end = line_start + match.end() + title_length
+        if end_of_title:
+            title_end += 1  # the 。 closing a run-in title belongs to the heading
+        return HeadingCandidate(
+            style=style,
+            value=parse_numeral(match.group(1)),
+            number=line[: match.end()].strip(),
+            title=title,
+            line_start=line_start,
+            title_end=title_end,
+            line_end=line_end,
+        )
+    return None
+
+
+def _decoration(style: str) -> str:
+    return style.split("-", 1)[-1]
+
+
+@dataclass
+class _Level:
+    styles: set[str]
+    last_value: int
+
+
+def assign_heading_levels(candidates: list[HeadingCandidate]) -> list[Heading]:
+    """Levels for a document's heading candidates, in order; candidates that fit nowhere are dropped.
+
+    Per candidate, in order of preference:
+      1. its style is open at some level and the number continues that level → a sibling there;
+      2. a style with the same decoration is open and the number continues it → a sibling there
+         (「2、 主要做法」 after 「一、指导思想」, 「（5） 巧用积分制」 after 「（四）」: list-numbering artifacts);
+      3. its style is open at some level → a sibling there (numbering repeated or restarted: 一、 … 一、);
+      4. the number is 1 (or nothing is open yet) → a new level under the current one;
+      5. otherwise it is a numbered paragraph, not a heading (a stray 「3、」 in running text).
+    """
+    stack: list[_Level] = []
+    headings: list[Heading] = []
+    for candidate in candidates:
+        level_index = _choose_level(stack, candidate)
+        if level_index is None:
+            continue
+        if level_index == len(stack):
+            stack.append(_Level({candidate.style}, candidate.value))
+        else:
+            del stack[level_index + 1:]
+            stack[level_index].styles.add(candidate.style)
+            stack[level_index].last_value = candidate.value
+        headings.append(
+            Heading(
+                number=candidate.number,
+                title=candidate.title,
+                level=level_index + 1,
+                start=candidate.line_start,
+                end=candidate.title_end,
+            )
+        )
+    return headings
+
+
+def _choose_level(stack: list[_Level], candidate: HeadingCandidate) -> int | None:
+    deepest_first = list(range(len(stack) - 1, -1, -1))
+    for index in deepest_first:
+        level = stack[index]
+        if candidate.style in level.styles and candidate.value == level.last_value + 1:
+            return index
+    for index in deepest_first:
+        level = stack[index]
+        decorations = {_decoration(style) for style in level.styles}
+        if _decoration(candidate.style) in decorations and candidate.value == level.last_value + 1:
+            return index
+    for index in deepest_first:
+        if candidate.style in stack[index].styles:
+            return index
+    if candidate.value == 1 or not stack:
+        return len(stack)
+    return None
+
+
+def find_headings(text: str, body_start: int, body_end: int) -> list[Heading]:
+    """Every heading in text[body_start:body_end], with its inferred level."""
+    candidates = []
+    for line_start, line_end in iter_lines(text, body_start, body_end):
+        candidate = find_heading_candidate(text, line_start, line_end)
+        if candidate:
+            candidates.append(candidate)
+    return assign_heading_levels(candidates)
+
+
+def iter_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line in text[start:end], without the newline."""
+    spans = []
+    position = start
+    while position < end:
+        newline = text.find("\n", position, end)
+        line_end = end if newline == -1 else newline
+        if line_end > position:
+            spans.append((position, line_end))
+        position = line_end + 1
+    return spans
