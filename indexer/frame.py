@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from indexer.normalize import fold_for_matching
 from indexer.split import find_heading_candidate, iter_lines, parse_numeral
 
-_CN_YEAR_DIGITS = "〇零一二三四五六七八九"
+_CN_YEAR_DIGITS = {char: str(value) for value, char in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _DATE = re.compile(
     r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
@@ -48,7 +48,7 @@ def parse_date(text: str) -> str:
     if year_text.isdigit():
         year = int(year_text)
     else:
-        year = int("".join(str(_CN_YEAR_DIGITS.index(char) % 10) for char in year_text))
+        year = int("".join(_CN_YEAR_DIGITS[char] for char in year_text))
     month, day = parse_numeral(month_text), parse_numeral(day_text)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return ""
@@ -158,7 +158,7 @@ def find_report_year(title: str, body_opening: str, date: str) -> tuple[int | No
         if match:
             digits = match.group(1)
             if not digits.isdigit():
-                digits = "".join(str(_CN_YEAR_DIGITS.index(char) % 10) for char in digits)
+                digits = "".join(_CN_YEAR_DIGITS[char] for char in digits)
             return int(digits), ""
     if date:
         year, month = int(date[:4]), int(date[5:7])

@@ -1,0 +1,103 @@
+"""Normalisation and the title block / signature frame, on literal texts."""
+import pytest
+
+from indexer.frame import find_frame, find_report_year, parse_date
+from indexer.normalize import fold_for_matching, normalize_text
+
+
+def test_drops_bookmark_debris_and_blank_lines():
+    raw = "一、甲\n\n[bookmark: _GoBack]整合各类调解资源。\n\n\n二、乙\r\n正文。"
+    assert normalize_text(raw) == "一、甲\n整合各类调解资源。\n二、乙\n正文。"
+
+
+def test_joins_a_line_broken_mid_sentence():
+    raw = "根据实际工作需要，组织镇干部开展“每周四理论学习”\n24次，集中学习与工作相关的法律法规8次。"
+    assert normalize_text(raw) == "根据实际工作需要，组织镇干部开展“每周四理论学习”24次，集中学习与工作相关的法律法规8次。"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "二、2024年度推进法治政府建设的主要举措和成效\n坚持政务公开，将依法行政的相关制度及时公开。",  # heading, then its paragraph
+        "中共淮北市段园镇委员会 淮北市段园镇人民政府\n关于2024年法治政府建设情况的报告",  # issuer, then title
+        "全年共开展党政领导班子学法6次，专题研讨2次。\n（二）加强组织领导",  # a finished sentence
+        "规范发布、及时更新机构信息、政策解读、统计数据等信息\n1.强化治安防控体系建设。",  # next line is a heading
+    ],
+)
+def test_keeps_lines_that_are_not_broken_sentences(raw):
+    assert normalize_text(raw) == raw
+
+
+def test_fold_keeps_length_and_unifies_width_and_script():
+    text = "（一）關於ＡＢＣ　２０２４"
+    folded = fold_for_matching(text)
+    assert len(folded) == len(text)
+    assert folded == "(一)关于abc 2024"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [("2025年2月11日", "2025-02-11"), ("二〇二五年二月十一日", "2025-02-11"), ("2024年12月30日", "2024-12-30"), ("2024年13月1日", "")],
+)
+def test_parses_written_dates(text, iso):
+    assert parse_date(text) == iso
+
+
+def test_frame_separates_issuer_title_addressee_and_signature():
+    text = normalize_text(
+        "中共淮北市段园镇委员会 淮北市段园镇人民政府\n关于2024年法治政府建设情况的报告\n\n杜集区委、区政府：\n"
+        "2024年，段园镇始终坚持依法行政。\n一、主要举措\n正文。\n\n\n"
+        "中共淮北市段园镇委员会  淮北市段园镇人民政府    \n2025年2月11日               \n"
+    )
+    frame = find_frame(text)
+    assert frame.title == "关于2024年法治政府建设情况的报告"
+    assert frame.issuer == "中共淮北市段园镇委员会 淮北市段园镇人民政府"
+    assert frame.addressee == "杜集区委、区政府"
+    assert frame.date == "2025-02-11"
+    assert text[frame.body_start:frame.body_end] == "2024年，段园镇始终坚持依法行政。\n一、主要举措\n正文。"
+
+
+def test_title_written_over_two_lines_is_joined():
+    text = normalize_text("关于2024年度法治政府建设\n情况的报告\n2024年以来，我镇坚持依法行政。\n一、主要举措\n正文。")
+    frame = find_frame(text)
+    assert frame.title == "关于2024年度法治政府建设情况的报告"
+    assert text[frame.body_start:].startswith("2024年以来")
+
+
+def test_report_without_title_keeps_all_text_in_the_body():
+    text = normalize_text("2024年以来，思礼镇全面深入贯彻习近平法治思想。\n一、全面履行职责\n正文。")
+    frame = find_frame(text)
+    assert frame.title == ""
+    assert frame.body_start == 0
+    assert frame.body_end == len(text)
+
+
+def test_report_starting_with_a_heading_has_an_empty_header():
+    text = normalize_text("一、主要举措和成效\n正文。\n二、存在问题\n正文。")
+    frame = find_frame(text)
+    assert (frame.title, frame.body_start) == ("", 0)
+
+
+def test_date_under_the_title_is_metadata():
+    text = normalize_text("某镇2023年法治政府建设工作报告\n（2024年1月15日）\n2023年，我镇坚持依法行政。\n一、举措\n正文。")
+    frame = find_frame(text)
+    assert frame.date == "2024-01-15"
+    assert text[frame.body_start:].startswith("2023年，")
+
+
+def test_year_comes_from_title_not_signing_date():
+    assert find_report_year("关于2024年法治政府建设情况的报告", "", "2025-02-11") == (2024, "")
+
+
+def test_year_falls_back_to_opening_lines_then_signing_date():
+    assert find_report_year("法治政府建设情况报告", "2023年以来，我镇…", "2024-01-05")[0] == 2023
+    year, warning = find_report_year("法治政府建设情况报告", "我镇坚持依法行政。", "2025-02-11")
+    assert year == 2024
+    assert "signing date" in warning
+
+
+def test_traditional_title_gives_year():
+    text = normalize_text("關於2024年法治政府建設情況的報告\n2024年以來，我鎮堅持依法行政。\n一、主要舉措\n正文。")
+    frame = find_frame(text)
+    assert frame.title == "關於2024年法治政府建設情況的報告"
+    assert find_report_year(frame.title, "", "")[0] == 2024
