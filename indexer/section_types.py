@@ -23,7 +23,8 @@ SECTION_LABELS: dict[str, str] = {
 # 三、推进法治政府建设存在的不足、原因和问题整改情况 is problems although it says 情况.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("next_steps", re.compile(r"下一步|下步|下一年|下阶段|明年|今后|工作打算|工作安排|工作计划|工作思路|初步安排|努力方向|展望|工作建议|意见建议|下一年度")),
-    ("problems", re.compile(r"问题|不足|短板|差距|薄弱|困难|存在的|制约")),
+    # 问题 alone is too common in work titles (三、聚焦突出问题，推进专项整治); it counts in problem phrasing only.
+    ("problems", re.compile(r"不足|短板|差距|薄弱|存在的|存在问题|问题[和与及、]|[和与及、]问题|^问题|^主要问题|问题$")),
     ("responsibility", re.compile(r"第一责任人|主要负责人|党政主要负责|履职情况|述法")),
     ("guiding_principles", re.compile(r"指导思想|总体要求|基本原则|工作目标")),
     ("measures", re.compile(r"举措|成效|做法|措施|工作开展|开展情况|推进情况|主要工作|工作情况|完成情况|成绩|亮点|经验")),
