@@ -94,7 +94,7 @@ def parse_text(
     all_warnings.extend(place_warnings)
     if year_warning:
         all_warnings.append(year_warning)
-    return replace(report, warnings=tuple(all_warnings))
+    return replace(report, warnings=tuple(all_warnings) + report.warnings)
 
 
 def parse_report(path: Path, corpus_root: Path | None = None, catalogue: Catalogue | None = None) -> Report:
@@ -124,18 +124,20 @@ def apply_overrides(report: Report, overrides: dict[str, str]) -> Report:
     if "year" in overrides:
         changes["year"] = int(overrides["year"])
     place_fields = ("township", "county", "city", "province", "division_code")
+    warnings = list(report.warnings)
     if any(field in overrides for field in place_fields):
-        looked_up = lookup_division(
-            township=overrides.get("township", report.township),
-            county=overrides.get("county", ""),
-            city=overrides.get("city", ""),
-            province=overrides.get("province", ""),
-        )
+        given = {field: overrides.get(field, "") for field in ("county", "city", "province")}
+        township = overrides.get("township", report.township)
+        looked_up = lookup_division(township=township, **given)
+        if not looked_up.province:
+            # The township is not in the county the user named (or is unknown): trust the user's
+            # county and fill in only the levels above it.
+            looked_up = replace(lookup_division(**given), township=township, warnings=looked_up.warnings)
+        warnings.extend(looked_up.warnings)
         for field in place_fields:
-            changes[field] = overrides.get(field) or getattr(looked_up, field) or (
-                getattr(report, field) if field == "township" else ""
-            )
-    return replace(report, **changes)
+            changes[field] = overrides.get(field) or getattr(looked_up, field)
+        changes["township"] = township
+    return replace(report, warnings=tuple(warnings), **changes)
 
 
 def _with_place(report: Report, place: Place) -> Report:
