@@ -21,6 +21,9 @@ from indexer.split import find_headings
 PARSER_VERSION = "1"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 _OPENING_CHARS = 200
+# Place clues come from the header and the body; a report names its township well within this,
+# and scanning a 10 MB file whole would cost seconds.
+_PLACE_CLUE_CHARS = 20_000
 
 
 def report_id_for(path: Path, corpus_root: Path) -> str:
@@ -62,7 +65,7 @@ def parse_text(
     top_level_titles = [heading.title for heading in headings if heading.level == 1]
     top_level_types = assign_top_level_types(top_level_titles, year)
     passages = build_passages(report_id, normalized, headings, frame.body_start, frame.body_end, top_level_types)
-    place = locate_report(frame.header_text, body)
+    place = locate_report(frame.header_text, body[:_PLACE_CLUE_CHARS])
     all_warnings = list(warnings)
     if not body.strip():
         all_warnings.append("The report has no body text after its title block.")
