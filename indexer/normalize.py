@@ -86,29 +86,58 @@ _CLAUSE_PUNCTUATION = re.compile(r"[，,、；;：:。]")
 def normalize_text(raw: str) -> str:
     """The report text: debris and blank lines dropped, white space tidied, broken lines joined."""
     lines = [clean_line(line).strip(" \u3000") for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    wrap_width = detect_wrap_width(lines)
     paragraphs: list[str] = []
-    previous_blank = True
+    previous_line = ""
     for line in lines:
         if not line:
-            previous_blank = True
+            previous_line = ""
             continue
-        if paragraphs and not previous_blank and continues_previous_line(paragraphs[-1], line):
+        filled_the_line = wrap_width is not None and display_width(previous_line) >= wrap_width - 2
+        if previous_line and continues_previous_line(paragraphs[-1], line, filled_the_line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
-        previous_blank = False
+        previous_line = line
     return "\n".join(paragraphs)
 
 
-def continues_previous_line(previous: str, line: str) -> bool:
+def display_width(line: str) -> int:
+    """How wide a line is on the page: a CJK character counts twice a Latin one."""
+    return sum(2 if ord(char) >= 0x2E80 else 1 for char in line)
+
+
+def detect_wrap_width(lines: list[str]) -> int | None:
+    """The width at which the layout wrapped lines (text from PDFs), or None for one-paragraph-per-line text.
+
+    A PDF's body lines all run to the same right margin, so one display width dominates.
+    """
+    widths = [display_width(line) for line in lines if len(line) >= _MIN_BROKEN_LINE // 2]
+    if len(widths) < 6:
+        return None
+    counts: dict[int, int] = {}
+    for width in widths:
+        counts[width] = counts.get(width, 0) + 1
+    # Neighbouring widths count together: a line holding digits is a little narrower or wider.
+    best = max(counts, key=lambda width: sum(counts.get(width + delta, 0) for delta in (-1, 0, 1)))
+    share = sum(counts.get(best + delta, 0) for delta in (-1, 0, 1)) / len(widths)
+    return best + 1 if share >= 0.3 else None
+
+
+def continues_previous_line(previous: str, line: str, filled_the_line: bool = False) -> bool:
     """Whether `line` is the rest of a sentence that the layout broke after `previous`.
 
     「…组织镇干部开展“每周四理论学习”」 followed by 「24次，集中学习…」 is one sentence; a heading such as
-    「二、2024年度推进法治政府建设的主要举措和成效」 followed by its first paragraph is not.
+    「二、2024年度推进法治政府建设的主要举措和成效」 followed by its first paragraph is not. A line that ran to
+    the layout's right margin (`filled_the_line`, in PDFs) was cut by the layout, whatever it looks like.
     """
-    if len(previous) < _MIN_BROKEN_LINE or previous[-1] in SENTENCE_END:
+    if previous[-1] in SENTENCE_END:
         return False
     if _STARTS_NEW_BLOCK.match(line) or _DATE_LINE.match(line):
+        return False
+    if filled_the_line:
+        return True
+    if len(previous) < _MIN_BROKEN_LINE:
         return False
     if _STARTS_NEW_BLOCK.match(previous) and len(previous) <= _MAX_HEADING_LINE:
         return False

@@ -101,3 +101,18 @@ def test_traditional_title_gives_year():
     frame = find_frame(text)
     assert frame.title == "關於2024年法治政府建設情況的報告"
     assert find_report_year(frame.title, "", "")[0] == 2024
+
+
+def test_lines_cut_at_the_page_margin_are_joined_even_without_commas():
+    # A PDF laid out 28 characters wide cuts 「…思想和党」 inside a phrase with no comma in the line.
+    paragraph = "全镇上下深入学习贯彻习近平新时代中国特色社会主义思想和党的二十届三中全会精神，坚持把法治政府建设摆在突出位置，推动各项工作落到实处。"
+    other = "我镇认真贯彻落实政府信息公开条例和上级关于政务公开工作的部署，及时更新机构信息、政策解读、统计数据等信息内容。"
+    wrapped = [text[i:i + 28] for text in (paragraph, other, paragraph) for i in range(0, len(text), 28)]
+    assert normalize_text("\n".join(["一、主要举措和成效"] + wrapped)) == "\n".join(["一、主要举措和成效", paragraph, other, paragraph])
+
+
+def test_one_paragraph_per_line_text_has_no_wrap_width():
+    from indexer.normalize import detect_wrap_width
+
+    corpus_file = __import__("pathlib").Path(__file__).resolve().parent.parent / "corpus" / "henan-lushan-wawu-2024.txt"
+    assert detect_wrap_width(corpus_file.read_text(encoding="utf-8").split("\n")) is None

@@ -207,12 +207,6 @@ def test_pdf_sentences_cut_by_line_and_page_breaks_come_out_whole(tmp_path, widt
     assert report.warnings == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize.continues_previous_line never joins a line of 40 characters or fewer without clause "
-    "punctuation (its title/issuer guard), so a full 28-character PDF line cut inside a long phrase stays "
-    "a paragraph of its own",
-)
 def test_pdf_line_without_commas_cut_mid_phrase_is_joined(tmp_path):
     # At 28 characters a line, the first line ends 「…中国特色社会主义思想和党」 without a single comma.
     opening = ("全镇上下深入学习贯彻习近平新时代中国特色社会主义思想和党的二十届三中全会精神，"
