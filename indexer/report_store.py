@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,8 +19,11 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 
 
 def report_to_record(report: Report) -> dict:
-    """Every field of the report as plain JSON values."""
-    return asdict(report)
+    """Every field of the report as plain JSON values (passage texts left out: they are slices of the text)."""
+    record = asdict(report)
+    for passage in record["passages"]:
+        del passage["text"]
+    return record
 
 
 def report_from_record(record: dict) -> Report:
@@ -32,6 +36,7 @@ def report_from_record(record: dict) -> Report:
         return Passage(
             **{
                 **data,
+                "text": record["text"][data["start"]:data["end"]],
                 "heading_path": tuple(data["heading_path"]),
                 "cited_laws": tuple(LawCitation(**law) for law in data["cited_laws"]),
             }
@@ -52,27 +57,42 @@ def is_safe_report_id(report_id: str) -> bool:
     return bool(_SAFE_ID.fullmatch(report_id))
 
 
-def save_report(store_dir: Path, report: Report) -> None:
-    """Write one report into the store folder (atomically: a reader never sees half a file)."""
+def stored_report_path(store_dir: Path, report_id: str, content_hash: str) -> Path:
+    """Where one version of a report is kept: versions never overwrite each other, so the index a
+    reader has open always finds the report it indexed, even while a new build writes newer ones."""
+    return store_dir / f"{report_id}.{content_hash[:16]}.json.z"
+
+
+def save_report(store_dir: Path, report: Report) -> Path:
+    """Write one version of a report into the store folder (atomically: a reader never sees half a file)."""
     store_dir.mkdir(parents=True, exist_ok=True)
-    target = store_dir / f"{report.report_id}.json"
-    temporary = target.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(report_to_record(report), ensure_ascii=False), encoding="utf-8")
+    target = stored_report_path(store_dir, report.report_id, report.content_hash)
+    if target.exists():
+        return target
+    temporary = target.with_name(target.name + ".tmp")
+    data = json.dumps(report_to_record(report), ensure_ascii=False).encode("utf-8")
+    temporary.write_bytes(zlib.compress(data, 6))
     os.replace(temporary, target)
+    return target
 
 
-def remove_report(store_dir: Path, report_id: str) -> None:
-    """Forget a report that left the corpus."""
-    if is_safe_report_id(report_id):
-        (store_dir / f"{report_id}.json").unlink(missing_ok=True)
-
-
-def load_report(store_dir: Path, report_id: str) -> Report | None:
-    """The stored report with this id, or None when there is none (or the id is not a safe name)."""
-    if not is_safe_report_id(report_id):
+def load_report(store_dir: Path, report_id: str, content_hash: str) -> Report | None:
+    """The stored version of a report, or None when there is none (or the id is not a safe name)."""
+    if not is_safe_report_id(report_id) or not re.fullmatch(r"[0-9a-f]{16,64}", content_hash):
         return None
-    path = store_dir / f"{report_id}.json"
+    path = stored_report_path(store_dir, report_id, content_hash)
     try:
-        return report_from_record(json.loads(path.read_text(encoding="utf-8")))
+        return report_from_record(json.loads(zlib.decompress(path.read_bytes()).decode("utf-8")))
     except FileNotFoundError:
         return None
+
+
+def remove_unreferenced(store_dir: Path, keep: set[tuple[str, str]]) -> int:
+    """Delete stored versions not in `keep` ((report_id, content_hash) pairs); the count removed."""
+    wanted = {stored_report_path(store_dir, report_id, content_hash).name for report_id, content_hash in keep}
+    removed = 0
+    for path in store_dir.glob("*.json.z"):
+        if path.name not in wanted:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -87,3 +87,66 @@ def unreadable_to_json(path: str, sentence: str) -> dict:
         "cited_laws": [],
         "warnings": [sentence],
     }
+
+
+def filters_to_json(filters) -> dict:
+    """Search filters as the JSON lists a client sends back: years as 2023 or 2021..2024."""
+    return {
+        "township": list(filters.township),
+        "county": list(filters.county),
+        "province": list(filters.province),
+        "year": [str(year_range) for year_range in filters.year],
+        "section_type": list(filters.section_type),
+        "law": list(filters.law),
+    }
+
+
+def hit_to_json(hit) -> dict:
+    """One search hit."""
+    return {
+        "passage_id": hit.passage_id,
+        "report_id": hit.report_id,
+        "title": hit.title,
+        "township": hit.township,
+        "county": hit.county,
+        "city": hit.city,
+        "province": hit.province,
+        "year": hit.year,
+        "section_type": hit.section_type,
+        "section_label": hit.section_label,
+        "heading_path": list(hit.heading_path),
+        "snippet": hit.snippet,
+        "score": round(hit.score, 4),
+        "url": hit.url,
+    }
+
+
+def exported_passage_to_json(passage) -> dict:
+    """One exported passage: the hit fields plus its text and cited laws."""
+    return {
+        **hit_to_json(passage),
+        "text": passage.text,
+        "cited_laws": [citation_to_json(citation) for citation in passage.cited_laws],
+    }
+
+
+def search_result_to_json(result) -> dict:
+    """A page of search results, as `fazhi search --json` and `GET /api/search` print it."""
+    return {
+        "query": result.query,
+        "filters": filters_to_json(result.filters),
+        "total": result.total,
+        "total_reports": result.total_reports,
+        "page": result.page,
+        "per_page": result.per_page,
+        "sort": result.sort,
+        "notice": result.notice,
+        "hits": [hit_to_json(hit) for hit in result.hits],
+        "facets": {
+            name: [
+                {"value": value.value, "label": value.label, "count": value.count, "reports": value.reports}
+                for value in values
+            ]
+            for name, values in result.facets.items()
+        },
+    }

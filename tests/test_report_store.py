@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from indexer.pipeline import parse_report
-from indexer.report_store import is_safe_report_id, load_report, remove_report, save_report
+from indexer.report_store import is_safe_report_id, load_report, remove_unreferenced, save_report
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -12,19 +12,22 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 def test_stored_report_loads_back_equal(tmp_path):
     report = parse_report(CORPUS / "anhui-duji-duanyuan-2024.txt", CORPUS)
     save_report(tmp_path, report)
-    assert load_report(tmp_path, report.report_id) == report
+    assert load_report(tmp_path, report.report_id, report.content_hash) == report
 
 
-def test_removed_or_unknown_report_is_none(tmp_path):
+def test_versions_of_a_report_live_side_by_side_until_unreferenced(tmp_path):
     report = parse_report(CORPUS / "henan-jiyuan-sili-2024.txt", CORPUS)
+    newer = report.__class__(**{**report.__dict__, "content_hash": "f" * 64, "title": "新标题"})
     save_report(tmp_path, report)
-    remove_report(tmp_path, report.report_id)
-    assert load_report(tmp_path, report.report_id) is None
-    assert load_report(tmp_path, "no-such-report") is None
+    save_report(tmp_path, newer)
+    assert load_report(tmp_path, report.report_id, report.content_hash).title == report.title
+    assert load_report(tmp_path, report.report_id, "f" * 64).title == "新标题"
+    assert remove_unreferenced(tmp_path, {(report.report_id, "f" * 64)}) == 1
+    assert load_report(tmp_path, report.report_id, report.content_hash) is None
+    assert load_report(tmp_path, "no-such-report", report.content_hash) is None
 
 
-@pytest.mark.parametrize("report_id", ["../secret", "..", "a/b", "a\\b", "", ".hidden", "x" * 300, "段园镇"])
+@pytest.mark.parametrize("report_id", ["../secret", "..", "a/b", "a\\\\b", "", ".hidden", "x" * 300, "段园镇"])
 def test_unsafe_ids_are_refused(tmp_path, report_id):
-    (tmp_path.parent / "secret.json").write_text("{}", encoding="utf-8")
     assert not is_safe_report_id(report_id)
-    assert load_report(tmp_path, report_id) is None
+    assert load_report(tmp_path, report_id, "0" * 64) is None
