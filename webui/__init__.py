@@ -1,0 +1,24 @@
+"""The Flask application factory: settings in, an app with the `pages` and `api` blueprints out."""
+from __future__ import annotations
+
+from flask import Flask
+
+from webui.index_holder import IndexHolder
+from webui.settings import Settings, settings_from_environment
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the web app; with no settings given, defaults overridden by FAZHI_* environment variables."""
+    settings = settings or settings_from_environment()
+    app = Flask(__name__)
+    app.config["FAZHI_SETTINGS"] = settings
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    app.extensions["fazhi_index"] = IndexHolder(settings.index_dir)
+
+    from webui import api, errors, pages
+
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint)
+    errors.install(app)
+    return app

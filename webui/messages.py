@@ -1,0 +1,18 @@
+"""Every sentence the web UI and API say to people, in one place (Chinese, the page's language)."""
+from __future__ import annotations
+
+NO_INDEX = "还没有可用的检索索引。请先运行 `fazhi index` 建立索引（或用 `fazhi serve`，它会自动建立）。"
+UNKNOWN_REPORT = "没有编号为 {report_id} 的报告。它可能已从语料中移除；请回到检索页重新查找。"
+UNKNOWN_PASSAGE = "没有编号为 {passage_id} 的段落。它可能已随报告更新而改变；请回到检索页重新查找。"
+NO_ORIGINAL = "这份报告的原始文件已不在语料目录中。"
+NOT_FOUND = "没有这个页面。请从首页开始检索。"
+SERVER_ERROR = "服务器处理这个请求时出错了。请稍后重试；如果一再出现，请把网址告诉管理员。"
+BAD_PAGE = "页码 page 必须是 1 到 {limit} 之间的整数，而不是“{value}”。"
+BAD_PER_PAGE = "每页条数 per_page 必须是 1 到 {limit} 之间的整数，而不是“{value}”。"
+BAD_YEAR = "年份 year 应写作 2023 或 2021..2024，而不是“{value}”。"
+BAD_SECTION = "章节类型 section 应是 {keys} 之一，而不是“{value}”。"
+BAD_SORT = "排序 sort 应是 relevance、year 或 township，而不是“{value}”。"
+BAD_FORMAT = "导出格式 format 应是 csv 或 jsonl，而不是“{value}”。"
+QUERY_TOO_LONG = "检索词太长（{length} 个字符）；请把它缩短到 {limit} 个字符以内。"
+VALUE_TOO_LONG = "参数 {name} 的值太长；请把它缩短到 {limit} 个字符以内。"
+BAD_REQUEST = "这个请求无法处理；请检查网址中的参数。"

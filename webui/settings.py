@@ -1,0 +1,40 @@
+"""The one settings object of the web app: every field has a default and a line of help."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from indexer.pipeline import DEFAULT_CORPUS
+
+DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the index and corpus are and how much a page shows."""
+
+    index_dir: Path = field(default=DEFAULT_INDEX, metadata={"help": "folder of the search index built by `fazhi index`"})
+    corpus_dir: Path = field(default=DEFAULT_CORPUS, metadata={"help": "folder of report files, for original downloads"})
+    per_page: int = field(default=20, metadata={"help": "search hits per page"})
+    max_per_page: int = field(default=100, metadata={"help": "the most hits a page or API call may ask for"})
+    facet_size: int = field(default=30, metadata={"help": "facet values shown before “more”"})
+    snippet_chars: int = field(default=160, metadata={"help": "about how many characters a hit's excerpt shows"})
+    max_query_chars: int = field(default=500, metadata={"help": "longer queries are refused with a sentence"})
+
+
+def setting_help() -> dict[str, str]:
+    """Each setting's name and help text, for the README and `--help`."""
+    return {item.name: item.metadata["help"] for item in fields(Settings)}
+
+
+def settings_from_environment(environ: dict[str, str] | None = None) -> Settings:
+    """Settings with FAZHI_INDEX_DIR / FAZHI_CORPUS_DIR / FAZHI_PER_PAGE … applied (read only by the app factory)."""
+    environ = dict(os.environ if environ is None else environ)
+    changes: dict[str, object] = {}
+    for item in fields(Settings):
+        value = environ.get(f"FAZHI_{item.name.upper()}")
+        if value is None:
+            continue
+        changes[item.name] = Path(value) if item.type in ("Path", Path) else int(value)
+    return replace(Settings(), **changes)
