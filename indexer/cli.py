@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 from pathlib import Path
 
-from indexer.pipeline import DEFAULT_CORPUS, iter_report_files, parse_report
+from indexer.build import BuildError, BuildProgress, BuildSummary, build_index
+from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX, iter_report_files, parse_report
+from indexer.query import build_filters
 from indexer.report import Report, Section, UnreadableDocument
+from indexer.search import SORTS, IndexUnavailable, SearchResult, export_passages, open_search_index, search
 from indexer.section_types import SECTION_LABELS
-from indexer.serialize import count_cited_laws, report_to_json, unreadable_to_json
+from indexer.serialize import count_cited_laws, export_lines, report_to_json, search_result_to_json, unreadable_to_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +51,207 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a readable outline")
     inspect.add_argument("--corpus", type=Path, default=None, help="the corpus folder, for report ids and catalogue.csv (default: the file's folder)")
     inspect.set_defaults(run=run_inspect)
+
+    index = commands.add_parser(
+        "index",
+        help="build or update the search index from a corpus folder",
+        description="Index new, changed and removed report files (all of them with --rebuild). Searches keep using the "
+        "previous index until the new one is complete; an interrupted build leaves the previous index working.",
+        epilog="example: fazhi index --corpus corpus/ --index index/",
+    )
+    _add_place_options(index)
+    index.add_argument("--rebuild", action="store_true", help="re-parse every file instead of only new and changed ones")
+    index.set_defaults(run=run_index)
+
+    search_command = commands.add_parser(
+        "search",
+        help="search the index: exact Chinese matching, filters, facets",
+        description="Search passages. Words separated by spaces must all occur (exactly as written); OR, -word / NOT word, "
+        '"quoted phrases" and field filters township: county: province: year:2023 year:2021..2024 section:problems law:民法典 work too.',
+        epilog="example: fazhi search 枫桥经验 --year 2024 --json",
+    )
+    search_command.add_argument("query", nargs="?", default="", help="what to search for (empty: browse with filters)")
+    _add_filter_options(search_command)
+    search_command.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    search_command.add_argument("--per-page", type=int, default=10, help="hits per page (default 10, at most 100)")
+    search_command.add_argument("--sort", choices=SORTS, default="relevance", help="order of hits (default relevance)")
+    search_command.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
+    search_command.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    search_command.set_defaults(run=run_search)
+
+    export = commands.add_parser(
+        "export",
+        help="write every matching passage (all without a query) as JSON lines or CSV",
+        description="The research export: every passage matching the query and filters, with its text and cited laws.",
+        epilog="example: fazhi export 行政执法 --section problems --format csv --output problems.csv",
+    )
+    export.add_argument("query", nargs="?", default="", help="what to search for (empty: every passage)")
+    _add_filter_options(export)
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="jsonl (default) or csv (UTF-8 with BOM, opens in Excel)")
+    export.add_argument("--output", type=Path, default=None, help="file to write (default: standard output)")
+    export.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
+    export.set_defaults(run=run_export)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the web app on a production WSGI server, indexing the corpus first if needed",
+        description="Update the index from the corpus, then serve the search web app and its JSON API.",
+        epilog="example: fazhi serve --port 5000",
+    )
+    _add_place_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.set_defaults(run=run_serve)
     return parser
+
+
+def _add_place_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"the folder of report files (default {DEFAULT_CORPUS.name}/)")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    for name, meaning in (
+        ("township", "乡镇 name, e.g. 段园镇"),
+        ("county", "county name, e.g. 建宁县"),
+        ("province", "province name, e.g. 河南省"),
+        ("year", "report year 2023 or range 2021..2024"),
+        ("section", "section type key or label: " + ", ".join(SECTION_LABELS)),
+        ("law", "cited law, any alias: 民法典, 《中华人民共和国民法典》"),
+    ):
+        parser.add_argument(f"--{name}", action="append", default=[], metavar=name.upper(), help=f"{meaning} (repeat to OR values)")
+
+
+def _filters(arguments: argparse.Namespace):
+    filters, notices = build_filters(
+        township=arguments.township, county=arguments.county, province=arguments.province,
+        year=arguments.year, section_type=arguments.section, law=arguments.law,
+    )
+    for notice in notices:
+        print(notice, file=sys.stderr)
+    return filters
+
+
+def _open_index(index_dir: Path):
+    try:
+        return open_search_index(index_dir)
+    except IndexUnavailable as problem:
+        print(problem, file=sys.stderr)
+        return None
+
+
+def run_index(arguments: argparse.Namespace) -> int:
+    """`fazhi index`: build incrementally, show progress on a terminal, summarise."""
+    progress = _progress_bar if sys.stderr.isatty() else None
+    try:
+        summary = build_index(arguments.corpus, arguments.index, rebuild=arguments.rebuild, progress=progress)
+    except BuildError as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nInterrupted; the previous index is unchanged and still searchable.", file=sys.stderr)
+        return 130
+    if progress:
+        print(file=sys.stderr)
+    print(format_build_summary(summary))
+    return 0
+
+
+def _progress_bar(progress: BuildProgress) -> None:
+    width = 30
+    filled = width * progress.done // max(progress.total, 1)
+    name = Path(progress.path).name[-30:]
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} {name:<30}", end="", file=sys.stderr, flush=True)
+
+
+def format_build_summary(summary: BuildSummary) -> str:
+    """What a build did, in a few lines."""
+    lines = [
+        f"Indexed {summary.reports_indexed} new or changed reports ({summary.passages_indexed} passages); "
+        f"{summary.reports_unchanged} unchanged, {summary.reports_removed} removed.",
+        f"The index in {summary.index_dir} now holds {summary.reports_total} reports and {summary.passages_total} passages "
+        f"({summary.seconds:.1f} s).",
+    ]
+    if summary.skipped:
+        lines.append(f"Skipped {len(summary.skipped)} files:")
+        lines.extend(f"  {item.path}: {item.reason}" for item in summary.skipped)
+    return "\n".join(lines)
+
+
+def run_search(arguments: argparse.Namespace) -> int:
+    """`fazhi search`: one page of hits with facets, readable or as JSON."""
+    index = _open_index(arguments.index)
+    if index is None:
+        return 1
+    if arguments.page < 1 or not 1 <= arguments.per_page <= 100:
+        print("--page must be 1 or more and --per-page between 1 and 100.", file=sys.stderr)
+        return 2
+    result = search(index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page, sort=arguments.sort)
+    if arguments.json:
+        print(json.dumps(search_result_to_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(format_search_result(result, sys.stdout.isatty()))
+    return 0
+
+
+def format_search_result(result: SearchResult, on_terminal: bool) -> str:
+    """Hits as a readable list; marks become bold on a terminal and 【】 elsewhere."""
+    start, end = ("\033[1m", "\033[0m") if on_terminal else ("【", "】")
+    lines = [f"{result.total} passages in {result.total_reports} reports" + (f" (page {result.page})" if result.total > result.per_page else "")]
+    if result.notice:
+        lines.append(f"note: {result.notice}")
+    for number, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
+        place = " · ".join(part for part in (hit.township, hit.county, hit.province) if part)
+        snippet = html.unescape(hit.snippet.replace("<mark>", start).replace("</mark>", end))
+        lines.append(f"\n{number}. {hit.title}  ({place}, {hit.year or '?'}) [{hit.section_label}]")
+        if hit.heading_path:
+            lines.append(f"   {' › '.join(hit.heading_path)}")
+        lines.append(f"   {snippet}")
+        lines.append(f"   {hit.url}")
+    for name in ("year", "province", "section_type", "law"):
+        values = result.facets.get(name, ())[:8]
+        if values:
+            lines.append(f"\n{name}: " + "  ".join(f"{value.label} {value.count}" for value in values))
+    return "\n".join(lines)
+
+
+def run_export(arguments: argparse.Namespace) -> int:
+    """`fazhi export`: every matching passage as JSON lines or CSV."""
+    index = _open_index(arguments.index)
+    if index is None:
+        return 1
+    counted = [0]
+
+    def counting(passages):
+        for passage in passages:
+            counted[0] += 1
+            yield passage
+
+    lines = export_lines(counting(export_passages(index, arguments.query, _filters(arguments))), arguments.format)
+    if arguments.output:
+        with arguments.output.open("w", encoding="utf-8", newline="") as stream:
+            stream.writelines(lines)
+        print(f"Wrote {counted[0]} passages to {arguments.output}.", file=sys.stderr)
+    else:
+        sys.stdout.writelines(lines)
+    return 0
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    """`fazhi serve`: update the index, then serve the web app with waitress."""
+    import waitress
+
+    from webui import create_app
+    from webui.settings import Settings
+
+    code = run_index(argparse.Namespace(corpus=arguments.corpus, index=arguments.index, rebuild=False))
+    if code != 0:
+        return code
+    app = create_app(Settings(index_dir=arguments.index, corpus_dir=arguments.corpus))
+    print(f"Serving fazhi-search at http://{arguments.host}:{arguments.port}/ (Ctrl-C to stop).", flush=True)
+    waitress.serve(app, host=arguments.host, port=arguments.port, threads=arguments.threads, ident="fazhi-search")
+    return 0
 
 
 def run_inspect(arguments: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from indexer.split import find_headings
 # Bump when parsing changes, so that incremental builds re-parse every file.
 PARSER_VERSION = "1"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
 _OPENING_CHARS = 200
 # Place clues come from the header and the body; a report names its township well within this,
 # and scanning a 10 MB file whole would cost seconds.

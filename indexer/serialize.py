@@ -1,7 +1,11 @@
 """Reports and passages in, the plain JSON shapes that `fazhi inspect --json` and the API print out."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from indexer.report import LawCitation, Passage, Report, Section
 from indexer.section_types import SECTION_LABELS
@@ -150,3 +154,29 @@ def search_result_to_json(result) -> dict:
             for name, values in result.facets.items()
         },
     }
+
+
+EXPORT_COLUMNS = (
+    "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
+    "section_type", "section_label", "heading_path", "url", "text", "cited_laws",
+)
+
+
+def export_lines(passages: Iterable, file_format: str) -> Iterator[str]:
+    """Exported passages as JSON lines, or as CSV that opens cleanly in Excel (UTF-8 with BOM)."""
+    if file_format == "jsonl":
+        for passage in passages:
+            yield json.dumps(exported_passage_to_json(passage), ensure_ascii=False) + "\n"
+        return
+    yield "\ufeff"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for passage in passages:
+        row = exported_passage_to_json(passage)
+        row["heading_path"] = " › ".join(row["heading_path"])
+        row["cited_laws"] = "；".join(law["name"] for law in row["cited_laws"])
+        writer.writerow([row[column] if row[column] is not None else "" for column in EXPORT_COLUMNS])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -2,9 +2,6 @@
 search or a stored report gives; none computes anything the API twin does not."""
 from __future__ import annotations
 
-import csv
-import io
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +12,7 @@ from markupsafe import Markup
 from indexer.query import parse_query
 from indexer.search import export_passages, search
 from indexer.section_types import SECTION_LABELS
-from indexer.serialize import exported_passage_to_json
+from indexer.serialize import export_lines
 from webui import links, messages
 from webui.describe import describe_search
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
@@ -26,10 +23,6 @@ blueprint = Blueprint("pages", __name__)
 
 EXAMPLES = ("枫桥经验", "法律明白人", "law:民法典", "行政执法 section:problems", "合法性审查 year:2024")
 FACET_TITLES = {"province": "省份", "county": "县（市、区）", "township": "乡镇（街道）", "year": "年份", "section_type": "章节类型", "law": "引用法规"}
-EXPORT_COLUMNS = (
-    "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
-    "section_type", "section_label", "heading_path", "url", "text", "cited_laws",
-)
 
 
 def _settings():
@@ -52,7 +45,7 @@ def home():
     return render_template("home.html", overview=overview, examples=EXAMPLES)
 
 
-@blueprint.route("/search")
+@blueprint.route("/search", endpoint="search")
 def search_page():
     """Hits with facets, all state in the URL."""
     settings = _settings()
@@ -119,27 +112,7 @@ def export(file_format: str):
         raise BadParameter(messages.BAD_FORMAT.format(value=file_format[:20]))
     wanted = read_search_request(request.args, _settings())
     passages = export_passages(_index(), wanted.query, wanted.filters, sort=wanted.sort)
-    if file_format == "jsonl":
-        lines = (json.dumps(exported_passage_to_json(passage), ensure_ascii=False) + "\n" for passage in passages)
-        mimetype = "application/x-ndjson; charset=utf-8"
-    else:
-        lines = csv_lines(exported_passage_to_json(passage) for passage in passages)
-        mimetype = "text/csv; charset=utf-8"
-    response = Response(stream_with_context(lines), mimetype=mimetype)
+    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv; charset=utf-8"
+    response = Response(stream_with_context(export_lines(passages, file_format)), mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename=fazhi-export.{file_format}"
     return response
-
-
-def csv_lines(rows):
-    """CSV text, BOM first so Excel reads UTF-8; lists joined with ' › ' (headings) and '；' (laws)."""
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        row = {**row, "heading_path": " › ".join(row["heading_path"]), "cited_laws": "；".join(law["name"] for law in row["cited_laws"])}
-        writer.writerow([row.get(column, "") for column in EXPORT_COLUMNS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()

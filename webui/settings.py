@@ -5,9 +5,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from indexer.pipeline import DEFAULT_CORPUS
-
-DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
+from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX
 
 
 @dataclass(frozen=True)
@@ -18,7 +16,7 @@ class Settings:
     corpus_dir: Path = field(default=DEFAULT_CORPUS, metadata={"help": "folder of report files, for original downloads"})
     per_page: int = field(default=20, metadata={"help": "search hits per page"})
     max_per_page: int = field(default=100, metadata={"help": "the most hits a page or API call may ask for"})
-    facet_size: int = field(default=30, metadata={"help": "facet values shown before “more”"})
+    facet_size: int = field(default=30, metadata={"help": "how many values each facet lists (the most frequent, plus any selected)"})
     snippet_chars: int = field(default=160, metadata={"help": "about how many characters a hit's excerpt shows"})
     max_query_chars: int = field(default=500, metadata={"help": "longer queries are refused with a sentence"})
 

@@ -1,0 +1,176 @@
+"""Text in, the terms the index is made of out: jieba words to rank by, character bigrams to match by.
+
+jieba is loaded once per process with a user dictionary made from our own data (law names, township
+names, data/domain_terms.txt). Both kinds of term are taken from the folded text (`fold_for_matching`),
+so full-width, traditional and upper-case forms of a word index and search as one.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+
+from indexer.laws import law_names_for_dictionary
+from indexer.normalize import fold_for_matching
+from indexer.places import township_names
+
+# A word counts for ranking when it holds a letter, digit or ideograph; punctuation and spaces do not.
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+@lru_cache(maxsize=1)
+def domain_words() -> tuple[str, ...]:
+    """Words jieba must keep whole: our domain terms, law names and township names, folded."""
+    text = (resources.files("indexer") / "data" / "domain_terms.txt").read_text(encoding="utf-8")
+    terms = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    words = [*terms, *law_names_for_dictionary(), *sorted(township_names())]
+    return tuple(dict.fromkeys(fold_for_matching(word) for word in words))
+
+
+@lru_cache(maxsize=1)
+def segmenter() -> jieba.Tokenizer:
+    """Our own jieba tokenizer: the main dictionary loaded quietly, the domain words added. Once per process."""
+    # jieba reports its dictionary loading on stderr at DEBUG and INFO level.
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in domain_words():
+        # Without a frequency jieba suggests the smallest one that keeps the word whole (法律明白人, not 法律|明白人).
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+def rank_words(folded: str, mode: str = "index", keep_stops: bool = False) -> Iterator[tuple[str, int, int, int]]:
+    """(word, start, end, position) for each jieba word of a folded text, spaces left out.
+
+    In "index" mode every dictionary word inside a longer word follows it at its position
+    (中华人民共和国行政处罚法 → …, 行政, 处罚, 处罚法, 行政处罚法), so a query word finds the passage
+    whatever jieba made of the longer word around it; queries ("query" or any other mode) use the words alone.
+    Punctuation is left out too, unless `keep_stops` asks for it.
+    """
+    tokenizer = segmenter()
+    with_sub_words = mode == "index"
+    frequencies = tokenizer.FREQ
+    start = 0
+    position = 0
+    for word in tokenizer.cut(folded):
+        end = start + len(word)
+        if _WORD_CHARACTER.search(word):
+            yield word, start, end, position
+            if with_sub_words:
+                for part, offset in _sub_words(word, frequencies):
+                    yield part, start + offset, start + offset + len(part), position
+            position += 1
+        elif keep_stops and not word.isspace():
+            yield word, start, end, position
+            position += 1
+        start = end
+
+
+def count_rank_words(folded: str, mode: str = "index") -> dict[str, int]:
+    """How often each ranking word occurs in a folded text: the words `rank_words` yields, counted.
+
+    Build workers call this once per passage, so it counts jieba's words in one pass (Counter runs in C)
+    and looks at sub-words once per distinct word.
+    """
+    tokenizer = segmenter()
+    counts = Counter(tokenizer.cut(folded))
+    for word in [word for word in counts if not _WORD_CHARACTER.search(word)]:
+        del counts[word]
+    if mode == "index":
+        for word, count in [(word, count) for word, count in counts.items() if len(word) > 2]:
+            for part, _offset in _sub_words(word, tokenizer.FREQ):
+                counts[part] += count
+    return dict(counts)
+
+
+def _sub_words(word: str, frequencies: dict[str, int]) -> list[tuple[str, int]]:
+    """(sub-word, offset) for every dictionary word of two or more characters inside a longer word."""
+    if len(word) < 3:
+        return []
+    return [
+        (word[offset:offset + size], offset)
+        for size in range(2, len(word))
+        for offset in range(len(word) - size + 1)
+        if frequencies.get(word[offset:offset + size])
+    ]
+
+
+class RankTokenizer(Tokenizer):
+    """Whoosh tokenizer over jieba words, honouring Whoosh's contract.
+
+    Positions run 0, 1, 2 … over the words (sub-words share their word's position), `startchar` and
+    `endchar` are offsets in the text given, `mode` picks index or query segmentation and
+    `tokenize=False` yields the whole value as one token. Punctuation is a stop: left out when
+    `removestops` is true, otherwise yielded with `stopped` set. Each token is a new object.
+    """
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        folded = fold_for_matching(value)
+        if tokenize:
+            spans = rank_words(folded, mode, keep_stops=not removestops)
+        else:
+            spans = iter([(folded, 0, len(folded), 0)])
+        for word, start, end, position in spans:
+            token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            token.text = word
+            token.boost = 1.0
+            token.stopped = not _WORD_CHARACTER.search(word)
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def rank_analyzer() -> RankTokenizer:
+    """The analyzer of the ranking fields, for indexing and for queries alike."""
+    return RankTokenizer()
+
+
+def match_keys(folded: str) -> set[str]:
+    """Every pair of adjacent non-space characters in a folded text: the keys of the exact-match table.
+
+    Pairs never straddle white space, so 枫桥\\n经验 gives 枫桥 and 经验 but not 桥经.
+    """
+    keys: set[str] = set()
+    for run in folded.split():
+        keys.update([run[index:index + 2] for index in range(len(run) - 1)])
+    return keys
+
+
+def phrase_keys(folded_phrase: str) -> list[str]:
+    """The bigrams a passage must hold to contain the phrase: a cover of each run of two or more characters.
+
+    行政处罚法 → 行政, 处罚, 罚法. Empty when every run is a single character (then only a scan can tell).
+    """
+    keys: list[str] = []
+    for run in folded_phrase.split():
+        if len(run) < 2:
+            continue
+        starts = list(range(0, len(run) - 1, 2))
+        if len(run) % 2:
+            starts.append(len(run) - 2)
+        keys.extend(run[start:start + 2] for start in starts)
+    return list(dict.fromkeys(keys))

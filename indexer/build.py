@@ -1,0 +1,549 @@
+"""A corpus folder in, a new index generation out; the previous generation serves searches until the new one is complete.
+
+Worker processes parse each new or changed file and segment its passages once; this process writes them
+to Whoosh and to the passage table in a hidden folder, then renames it into place and points CURRENT at
+it. A crash or Ctrl-C leaves CURRENT, and so the index readers open, as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+import uuid
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
+
+from indexer.analysis import count_rank_words, match_keys, segmenter
+from indexer.catalogue import Catalogue, load_catalogue
+from indexer.normalize import fold_for_matching
+from indexer.pipeline import PARSER_VERSION, iter_report_files, parse_report, report_id_for
+from indexer.report import Report, UnreadableDocument
+from indexer.schema import (
+    BUILD_LOCK,
+    GENERATION_PREFIX,
+    INDEX_FORMAT,
+    POINTER_FILE,
+    POSTING_TYPE,
+    TABLE_COLUMNS,
+    TABLE_FILE,
+    PassageTable,
+    passage_schema,
+)
+from indexer.search import current_generation, read_passage_table
+
+# Passages per Whoosh segment: the writer sorts a segment's postings in memory (about 100 per passage),
+# and a bigger pool spills to disk through pickle, which is several times slower.
+_PASSAGES_PER_SEGMENT = 8000
+_WRITER_MEMORY_MB = 256
+# Below this many files a worker pool costs more than it saves (unless the caller asks for workers).
+_FILES_FOR_A_POOL = 16
+_UNFINISHED_PREFIX = ".building-"
+
+
+class BuildError(Exception):
+    """The build could not start or finish; the message is a sentence for the user."""
+
+
+class BuildLocked(BuildError):
+    """Another build holds the index folder."""
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file left out of the index, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BuildProgress:
+    """How far the parsing has come: `done` of `total` files, the last one being `path`."""
+
+    done: int
+    total: int
+    path: str
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build did."""
+
+    index_dir: str
+    generation: str  # the folder readers now open; unchanged when nothing needed indexing
+    reports_indexed: int  # new or changed reports parsed and written
+    reports_unchanged: int
+    reports_removed: int
+    reports_total: int
+    passages_indexed: int
+    passages_total: int
+    skipped: tuple[SkippedFile, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: str
+    relative_path: str
+    report_id: str
+    source_hash: str
+
+
+@dataclass(frozen=True)
+class _AnalysedPassage:
+    document: dict  # the Whoosh fields, the rank fields as word counts
+    match_text: str
+    heading_end: int  # where the heading path ends in the match text
+    text_length: int
+    heading_length: int
+    law_labels: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class _AnalysedReport:
+    source: _Source
+    report: dict  # report_id, title, township, county, city, province, year
+    passages: tuple[_AnalysedPassage, ...]
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    rebuild: bool = False,
+    progress: Callable[[BuildProgress], None] | None = None,
+    workers: int | None = None,
+) -> BuildSummary:
+    """Index the new and changed report files of a corpus folder (all of them with `rebuild`) and drop removed ones."""
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise BuildError(f"The corpus folder {corpus_dir} does not exist; pass the folder of report files with --corpus.")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileStorage(str(index_dir)).lock(BUILD_LOCK)
+    if not lock.acquire(blocking=False):
+        raise BuildLocked(
+            f"Another build is writing the index in {index_dir}; wait for it to finish, then run the index command again."
+        )
+    try:
+        _remove_unfinished(index_dir)
+        previous_generation = current_generation(index_dir)
+        stored = None if rebuild or previous_generation is None else read_passage_table(index_dir / previous_generation, with_postings=False)
+        previous = None if stored is None else stored[0]
+        catalogue = load_catalogue(corpus_dir)
+        sources, skipped = _sources(iter_report_files(corpus_dir), corpus_dir, catalogue)
+        known = {} if previous is None else dict(zip(previous.report_ids, previous.source_hashes))
+        broken = {} if previous is None else previous.skipped_files
+        still_broken = {
+            source.report_id: broken[source.report_id]
+            for source in sources
+            if source.report_id in broken and broken[source.report_id][0] == source.source_hash
+        }
+        skipped += tuple(SkippedFile(path, reason) for _hash, path, reason in still_broken.values())
+        to_parse = [
+            source for source in sources if known.get(source.report_id) != source.source_hash and source.report_id not in still_broken
+        ]
+        current_ids = {source.report_id for source in sources}
+        removed = [report_id for report_id in known if report_id not in current_ids]
+        unchanged = len(sources) - len(to_parse) - len(still_broken)
+        if previous is not None and not to_parse and not removed:
+            return _summary(index_dir, previous_generation, previous, 0, unchanged, 0, 0, skipped, started)
+        workdir = index_dir / f"{_UNFINISHED_PREFIX}{uuid.uuid4().hex}"
+        try:
+            table, added_reports, added_passages, parse_skipped = _write_generation(
+                workdir,
+                index_dir / previous_generation if previous is not None else None,
+                previous,
+                to_parse,
+                [source.report_id for source in to_parse if source.report_id in known] + removed,
+                partial(_analyse_file, corpus_dir=corpus_dir, catalogue=catalogue),
+                progress,
+                workers,
+                still_broken,
+            )
+            generation = _publish(index_dir, workdir)
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        _remove_old_generations(index_dir, keep={generation, previous_generation})
+        skipped = skipped + parse_skipped
+        return _summary(index_dir, generation, table, added_reports, unchanged, len(removed), added_passages, skipped, started)
+    finally:
+        lock.release()
+
+
+def _summary(
+    index_dir: Path,
+    generation: str,
+    table: PassageTable,
+    indexed: int,
+    unchanged: int,
+    removed: int,
+    passages_indexed: int,
+    skipped: tuple[SkippedFile, ...],
+    started: float,
+) -> BuildSummary:
+    live_rows = [row for row in table.report_rows if row >= 0]
+    return BuildSummary(
+        index_dir=str(index_dir),
+        generation=generation,
+        reports_indexed=indexed,
+        reports_unchanged=unchanged,
+        reports_removed=removed,
+        reports_total=len(set(live_rows)),
+        passages_indexed=passages_indexed,
+        passages_total=len(live_rows),
+        skipped=skipped,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> tuple[list[_Source], tuple[SkippedFile, ...]]:
+    """Each report file with its id and a hash of what its report is made from (file, catalogue entry, parser)."""
+    sources: list[_Source] = []
+    skipped: list[SkippedFile] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        relative = path.resolve().relative_to(corpus_dir.resolve()).as_posix()
+        report_id = report_id_for(path, corpus_dir)
+        if report_id in seen:
+            skipped.append(SkippedFile(str(path), f"It gets the same report id ({report_id}) as {seen[report_id]}; rename one of them."))
+            continue
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            skipped.append(SkippedFile(str(path), f"It could not be read ({error.strerror})."))
+            continue
+        digest = hashlib.sha256()
+        for part in (PARSER_VERSION, relative, repr(sorted(catalogue.overrides_for(relative).items()))):
+            digest.update(part.encode("utf-8") + b"\0")
+        digest.update(content)
+        seen[report_id] = relative
+        sources.append(_Source(str(path), relative, report_id, digest.hexdigest()))
+    return sources, tuple(skipped)
+
+
+def _analyse_file(source: _Source, corpus_dir: Path, catalogue: Catalogue) -> _AnalysedReport | SkippedFile:
+    """Parse one file and segment its passages (in a worker process)."""
+    try:
+        report = parse_report(Path(source.path), corpus_dir, catalogue)
+    except UnreadableDocument as error:
+        return SkippedFile(source.path, str(error))
+    except OSError as error:
+        return SkippedFile(source.path, f"It could not be read ({error.strerror}).")
+    return _analyse_report(report, source)
+
+
+def _analyse_report(report: Report, source: _Source) -> _AnalysedReport:
+    report_fields = {
+        "report_id": report.report_id,
+        "title": report.title,
+        "township": report.township,
+        "county": report.county,
+        "city": report.city,
+        "province": report.province,
+        "year": report.year,
+    }
+    passages = []
+    for passage in report.passages:
+        heading = "\n".join(passage.heading_path)
+        folded_heading = fold_for_matching(heading)
+        folded_text = fold_for_matching(passage.text)
+        text_words = count_rank_words(folded_text)
+        heading_words = count_rank_words(folded_heading)
+        document = {
+            **{name: value for name, value in report_fields.items() if value not in (None, "")},
+            "passage_id": passage.passage_id,
+            "ordinal": passage.ordinal,
+            "section_type": passage.section_type,
+            "law": sorted({citation.name for citation in passage.cited_laws}),
+            "heading_path": passage.heading_path,
+            "heading_rank": heading_words,
+            "text": passage.text,
+            "text_rank": text_words,
+            "start": passage.start,
+            "end": passage.end,
+            "cited_laws": tuple(asdict(citation) for citation in passage.cited_laws),
+            "source_path": source.relative_path,
+            "content_hash": report.content_hash,
+        }
+        passages.append(
+            _AnalysedPassage(
+                document=document,
+                match_text=folded_heading + "\n" + folded_text,
+                heading_end=len(folded_heading),
+                text_length=sum(text_words.values()),
+                heading_length=sum(heading_words.values()),
+                law_labels=tuple(sorted({(citation.name, citation.label) for citation in passage.cited_laws})),
+            )
+        )
+    return _AnalysedReport(source, report_fields, tuple(passages))
+
+
+def _write_generation(
+    workdir: Path,
+    previous_dir: Path | None,
+    previous: PassageTable | None,
+    to_parse: list[_Source],
+    to_delete: list[str],
+    analyse: Callable[[_Source], _AnalysedReport | SkippedFile],
+    progress: Callable[[BuildProgress], None] | None,
+    workers: int | None,
+    still_broken: dict[str, tuple[str, str, str]],
+) -> tuple[PassageTable, int, int, tuple[SkippedFile, ...]]:
+    """Write a complete generation into `workdir`: Whoosh documents, then the passage table that mirrors them.
+
+    `still_broken` are unchanged files that failed before; the table remembers them and the files failing now.
+    """
+    if previous_dir is not None:
+        shutil.copytree(previous_dir, workdir, ignore=shutil.ignore_patterns(TABLE_FILE, "*LOCK"))
+        index = whoosh_index.open_dir(str(workdir))
+    else:
+        workdir.mkdir()
+        index = whoosh_index.create_in(str(workdir), passage_schema())
+    skipped: list[SkippedFile] = []
+    skipped_files = dict(still_broken)
+    new_rows: dict[str, tuple] = {}
+    new_reports: dict[str, tuple[_Source, dict]] = {}
+    # In a build from scratch the document numbers are the order we add passages in, so the bigram
+    # postings are gathered while the workers are still busy, not all at the end.
+    early_postings: dict[str, array] | None = {} if previous is None else None
+    writer = _writer(index)
+    try:
+        for report_id in to_delete:
+            writer.delete_by_term("report_id", report_id)
+        passages_in_segment = 0
+        with _analysed(analyse, to_parse, workers) as results:
+            for done, result in enumerate(results, start=1):
+                if progress is not None:
+                    progress(BuildProgress(done, len(to_parse), to_parse[done - 1].path))
+                if isinstance(result, SkippedFile):
+                    skipped.append(result)
+                    source = to_parse[done - 1]
+                    skipped_files[source.report_id] = (source.source_hash, result.path, result.reason)
+                    continue
+                new_reports[result.report["report_id"]] = (result.source, result.report)
+                for passage in result.passages:
+                    document = passage.document
+                    if early_postings is not None:
+                        _add_postings(early_postings, len(new_rows), passage.match_text)
+                    writer.add_document(**document)
+                    new_rows[document["passage_id"]] = (
+                        document["report_id"],
+                        document["section_type"],
+                        tuple(document["law"]),
+                        passage.match_text,
+                        passage.heading_end,
+                        passage.text_length,
+                        passage.heading_length,
+                        passage.law_labels,
+                    )
+                passages_in_segment += len(result.passages)
+                if passages_in_segment >= _PASSAGES_PER_SEGMENT:
+                    writer.commit(merge=False)
+                    writer = _writer(index)
+                    passages_in_segment = 0
+        writer.commit(merge=previous is not None)
+    except BaseException:
+        writer.cancel()
+        raise
+    table = _table(index, previous, new_rows, new_reports, skipped_files)
+    if early_postings is None or table.passage_ids != list(new_rows):
+        early_postings = {}
+        for document_number, text in enumerate(table.match_texts):
+            _add_postings(early_postings, document_number, text)
+    _write_table(workdir / TABLE_FILE, table, early_postings)
+    return table, len(new_reports), len(new_rows), tuple(skipped)
+
+
+def _writer(index: whoosh_index.Index) -> SegmentWriter:
+    # Block length statistics only serve Whoosh's own BM25 block skipping, which we do not use;
+    # leaving them out saves a column read for every posting.
+    codec = W3Codec()
+    codec.length_stats = False
+    return index.writer(limitmb=_WRITER_MEMORY_MB, codec=codec)
+
+
+@contextmanager
+def _analysed(
+    analyse: Callable[[_Source], _AnalysedReport | SkippedFile], sources: list[_Source], workers: int | None
+) -> Iterator[Iterator[_AnalysedReport | SkippedFile]]:
+    """Results in file order, from a pool of worker processes when there is enough to do; the pool ends with the block."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(sources) >= _FILES_FOR_A_POOL else 1
+    if workers < 2 or not sources:
+        segmenter()
+        yield map(analyse, sources)
+        return
+    # The workers load jieba themselves, side by side; this process never needs it while building.
+    pool = multiprocessing.Pool(workers, initializer=_prepare_worker)
+    try:
+        yield pool.imap(analyse, sources, chunksize=2)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _prepare_worker() -> None:
+    # Ctrl-C is the main process's to handle: it stops the pool and removes the unfinished generation.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    segmenter()
+
+
+def _table(
+    index: whoosh_index.Index,
+    previous: PassageTable | None,
+    new_rows: dict[str, tuple],
+    new_reports: dict[str, tuple[_Source, dict]],
+    skipped_files: dict[str, tuple[str, str, str]],
+) -> PassageTable:
+    """The passage table in Whoosh's document order, rows of unchanged passages taken from the previous table."""
+    previous_rows = {} if previous is None else {passage_id: row for row, passage_id in enumerate(previous.passage_ids) if passage_id}
+    previous_reports = {} if previous is None else {report_id: row for row, report_id in enumerate(previous.report_ids)}
+    columns: dict[str, list] = {name: [] for name in (
+        "passage_ids", "report_rows", "section_types", "laws", "match_texts", "heading_ends", "text_lengths", "heading_lengths",
+        "report_ids", "titles", "townships", "counties", "cities", "provinces", "years", "source_paths", "source_hashes",
+    )}
+    law_labels: dict[str, str] = {}
+    report_rows: dict[str, int] = {}
+    with index.reader() as reader:
+        document_count = reader.doc_count_all()
+        passage_ids = list(reader.column_reader("passage_id")) if document_count else []
+        for document_number in range(document_count):
+            passage_id = passage_ids[document_number]
+            if reader.is_deleted(document_number):
+                _append_row(columns, "", -1, "", (), "", 0, 0, 0)
+                continue
+            if passage_id in new_rows:
+                report_id, section_type, laws, match_text, heading_end, text_length, heading_length, labels = new_rows[passage_id]
+                law_labels.update(labels)
+            else:
+                row = previous_rows[passage_id]
+                report_id = previous.report_ids[previous.report_rows[row]]
+                section_type, laws = previous.section_types[row], previous.laws[row]
+                match_text, heading_end = previous.match_texts[row], previous.heading_ends[row]
+                text_length, heading_length = previous.text_lengths[row], previous.heading_lengths[row]
+                law_labels.update((name, previous.law_labels.get(name, name)) for name in laws)
+            if report_id not in report_rows:
+                report_rows[report_id] = len(report_rows)
+                _append_report(columns, report_id, new_reports, previous, previous_reports)
+            _append_row(
+                columns, passage_id, report_rows[report_id], section_type, laws, match_text, heading_end, text_length, heading_length
+            )
+    return PassageTable(
+        format=INDEX_FORMAT,
+        document_count=document_count,
+        law_labels=law_labels,
+        skipped_files=skipped_files,
+        **columns,
+    )
+
+
+def _append_row(
+    columns: dict[str, list], passage_id: str, report_row: int, section_type: str, laws: tuple[str, ...],
+    match_text: str, heading_end: int, text_length: int, heading_length: int,
+) -> None:
+    columns["passage_ids"].append(passage_id)
+    columns["report_rows"].append(report_row)
+    columns["section_types"].append(section_type)
+    columns["laws"].append(laws)
+    columns["match_texts"].append(match_text)
+    columns["heading_ends"].append(heading_end)
+    columns["text_lengths"].append(text_length)
+    columns["heading_lengths"].append(heading_length)
+
+
+def _append_report(
+    columns: dict[str, list],
+    report_id: str,
+    new_reports: dict[str, tuple[_Source, dict]],
+    previous: PassageTable | None,
+    previous_reports: dict[str, int],
+) -> None:
+    if report_id in new_reports:
+        source, report = new_reports[report_id]
+        values = (
+            report["title"], report["township"], report["county"], report["city"], report["province"], report["year"],
+            source.relative_path, source.source_hash,
+        )
+    else:
+        row = previous_reports[report_id]
+        values = (
+            previous.titles[row], previous.townships[row], previous.counties[row], previous.cities[row],
+            previous.provinces[row], previous.years[row], previous.source_paths[row], previous.source_hashes[row],
+        )
+    columns["report_ids"].append(report_id)
+    for name, value in zip(("titles", "townships", "counties", "cities", "provinces", "years", "source_paths", "source_hashes"), values):
+        columns[name].append(value)
+
+
+def _add_postings(postings: dict[str, array], document_number: int, match_text: str) -> None:
+    """Record the document under each bigram of its text; numbers arrive ascending, so lists stay sorted."""
+    for key in match_keys(match_text):
+        found = postings.get(key)
+        if found is None:
+            postings[key] = array(POSTING_TYPE, (document_number,))
+        else:
+            found.append(document_number)
+
+
+def _write_table(path: Path, table: PassageTable, postings: dict[str, array]) -> None:
+    """Write the table in the layout schema.py describes, record by record, so no copy of it all is made."""
+    keys = list(postings)
+    with open(path, "wb") as file:
+        marshal.dump({"format": INDEX_FORMAT, "columns": TABLE_COLUMNS}, file)
+        for name in TABLE_COLUMNS:
+            marshal.dump(getattr(table, name), file)
+        marshal.dump(keys, file)
+        marshal.dump([len(postings[key]) for key in keys], file)
+        for key in keys:
+            file.write(postings[key])
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _publish(index_dir: Path, workdir: Path) -> str:
+    """Rename the finished generation into place and point CURRENT at it; both steps are atomic renames."""
+    numbers = [
+        int(path.name[len(GENERATION_PREFIX):])
+        for path in index_dir.iterdir()
+        if path.name.startswith(GENERATION_PREFIX) and path.name[len(GENERATION_PREFIX):].isdigit()
+    ]
+    generation = f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
+    os.rename(workdir, index_dir / generation)
+    pointer = index_dir / f"{POINTER_FILE}.{uuid.uuid4().hex}.tmp"
+    with open(pointer, "w", encoding="utf-8") as file:
+        file.write(generation + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(pointer, index_dir / POINTER_FILE)
+    return generation
+
+
+def _remove_unfinished(index_dir: Path) -> None:
+    """Folders and pointer files a killed build left behind (we hold the lock, so no build is using them)."""
+    for path in index_dir.iterdir():
+        if path.name.startswith(_UNFINISHED_PREFIX):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(POINTER_FILE + ".") and path.name.endswith(".tmp"):
+            path.unlink(missing_ok=True)
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str | None]) -> None:
+    """Generations before the previous one; the previous one stays for searches that opened it before the swap."""
+    for path in index_dir.iterdir():
+        if path.name.startswith(GENERATION_PREFIX) and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)

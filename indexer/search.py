@@ -1,0 +1,634 @@
+"""A query, filters and a page in; hits with marked snippets, totals and facet counts out.
+
+Matching is exact: bigram postings of the passage table narrow the candidates and a substring test on
+the folded text decides. Ranking is BM25F over the jieba words of the Whoosh rank fields, headings
+boosted; facets are counted over the whole hit set, each with the other facets' filters only.
+"""
+from __future__ import annotations
+
+import heapq
+import marshal
+import math
+import threading
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
+from itertools import chain, islice
+from pathlib import Path
+from urllib.parse import quote
+
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from indexer.analysis import count_rank_words, phrase_keys, segmenter
+from indexer.normalize import fold_for_matching
+from indexer.query import ParsedQuery, SearchFilters, parse_query
+from indexer.report import LawCitation
+from indexer.schema import (
+    FACETS,
+    HEADING_BOOST,
+    INDEX_FORMAT,
+    POINTER_FILE,
+    POSTING_TYPE,
+    TABLE_COLUMNS,
+    TABLE_FILE,
+    BigramPostings,
+    PassageTable,
+)
+from indexer.section_types import SECTION_LABELS
+from indexer.snippets import make_snippet
+
+SORTS = ("relevance", "year", "township")
+MAX_PER_PAGE = 100
+# BM25 constants, Whoosh's defaults.
+_K1 = 1.2
+_B = 0.75
+# A second posting list is worth intersecting only when it is not much longer than the first.
+_INTERSECT_RATIO = 4
+# Reading a posting costs about a third of counting a word in a hit's text: read postings while a word's
+# passages are fewer than this many times the hits.
+_POSTINGS_PER_HIT = 2
+
+
+class IndexUnavailable(Exception):
+    """There is no index to open, or it cannot be read; the message is a sentence for the user."""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet: its passages (`count`) and distinct reports among the hits."""
+
+    value: str
+    label: str
+    count: int
+    reports: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching passage as a result list shows it."""
+
+    passage_id: str
+    report_id: str
+    title: str
+    township: str
+    county: str
+    city: str
+    province: str
+    year: int | None
+    section_type: str
+    section_label: str
+    heading_path: tuple[str, ...]
+    snippet: str  # HTML: escaped text, matches in <mark>
+    score: float
+    url: str
+
+
+@dataclass(frozen=True)
+class ExportedPassage(SearchHit):
+    """A hit with its whole text and cited laws, for the research export."""
+
+    text: str = ""
+    cited_laws: tuple[LawCitation, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of hits, with counts over all of them."""
+
+    query: str
+    filters: SearchFilters  # the query's field filters and the caller's, combined
+    total: int  # passages
+    total_reports: int
+    page: int
+    per_page: int
+    sort: str
+    notice: str  # what we did with syntax we could not read, or ""
+    phrases: tuple[str, ...]  # what was matched, for marking a report page
+    hits: tuple[SearchHit, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """An opened index generation: the Whoosh index and the passage table in memory.
+
+    Share it between threads: each thread searches through a Whoosh searcher of its own.
+    """
+
+    directory: Path
+    generation: str
+    table: PassageTable
+    postings: BigramPostings
+    whoosh: whoosh_index.Index
+    live_rows: list[int]
+    # Per document: its report's facet values as text ("" when unknown), and its year for sorting.
+    row_values: dict[str, list[str]]
+    negative_years: list[int]
+    # Per document, where its township falls in alphabetical order (documents without one last).
+    township_ranks: list[int]
+    # Live documents newest first, and by township, for browsing without a query.
+    year_order: list[int]
+    township_order: list[int]
+    # Per document, the BM25 length normalisation K1·(1 − B + B·length / average length).
+    text_norms: list[float]
+    heading_norms: list[float]
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    _threads: threading.local = field(default_factory=threading.local, compare=False, repr=False)
+
+    def searcher(self) -> Searcher:
+        """This thread's Whoosh searcher, opened on first use and reused by the thread's later searches.
+
+        A searcher must not cross threads (Whoosh's threads.rst), and opening one reads every segment's
+        stored-field offsets, which costs more than a whole search.
+        """
+        searcher = getattr(self._threads, "searcher", None)
+        if searcher is None:
+            searcher = self.whoosh.searcher()
+            self._threads.searcher = searcher
+            self._cache.setdefault("searchers", []).append(searcher)
+        return searcher
+
+    def close(self) -> None:
+        """Close the searchers of every thread; the index cannot be searched afterwards."""
+        for searcher in self._cache.pop("searchers", []):
+            searcher.close()
+
+    def is_current(self) -> bool:
+        """Whether CURRENT still names this generation (a newer build has not replaced it)."""
+        return current_generation(self.directory) == self.generation
+
+    def passage_count(self) -> int:
+        """Passages in the index."""
+        return len(self.live_rows)
+
+
+def current_generation(index_dir: Path) -> str | None:
+    """The name of the generation folder CURRENT points at, or None when there is no complete index."""
+    try:
+        name = (Path(index_dir) / POINTER_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return name if name and (Path(index_dir) / name).is_dir() else None
+
+
+def read_passage_table(generation_dir: Path, with_postings: bool = True) -> tuple[PassageTable, BigramPostings | None] | None:
+    """The passage table of a generation and its bigram postings, or None when missing or of another format."""
+    try:
+        with open(Path(generation_dir) / TABLE_FILE, "rb") as file:
+            header = marshal.load(file)
+            if not isinstance(header, dict) or header.get("format") != INDEX_FORMAT or header.get("columns") != TABLE_COLUMNS:
+                return None
+            table = PassageTable(**{name: marshal.load(file) for name in TABLE_COLUMNS})
+            if not with_postings:
+                return table, None
+            keys, counts = marshal.load(file), marshal.load(file)
+            data = file.read()
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    spans: dict[str, tuple[int, int]] = {}
+    start = 0
+    size = array(POSTING_TYPE).itemsize
+    for key, count in zip(keys, counts):
+        spans[key] = (start, start + count * size)
+        start += count * size
+    if start != len(data):
+        return None
+    return table, BigramPostings(spans, data)
+
+
+def open_search_index(index_dir: Path) -> SearchIndex:
+    """Open the current generation of an index folder once; raises IndexUnavailable with a sentence when it can't."""
+    index_dir = Path(index_dir)
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexUnavailable(f"There is no index in {index_dir}; build it with the index command first.")
+    stored = read_passage_table(index_dir / generation)
+    try:
+        whoosh = whoosh_index.open_dir(str(index_dir / generation))
+    except EmptyIndexError:
+        whoosh = None
+    if stored is None or whoosh is None or whoosh.doc_count_all() != stored[0].document_count:
+        raise IndexUnavailable(
+            f"The index in {index_dir} is incomplete or was written by another version; rebuild it with --rebuild."
+        )
+    # Queries are segmented with the dictionary the passages were segmented with; load it now, not on the first search.
+    segmenter()
+    table, postings = stored
+    return _prepared(index_dir, generation, table, postings, whoosh)
+
+
+def _prepared(
+    index_dir: Path, generation: str, table: PassageTable, postings: BigramPostings, whoosh: whoosh_index.Index
+) -> SearchIndex:
+    """The index with the per-document lists that let a search count, filter and sort without a Python loop per hit."""
+    report_rows = table.report_rows
+    live_rows = [row for row, report_row in enumerate(report_rows) if report_row >= 0]
+    report_values = {
+        "township": table.townships,
+        "county": table.counties,
+        "province": table.provinces,
+        "year": ["" if year is None else str(year) for year in table.years],
+    }
+    row_values = {
+        name: [values[report_row] if report_row >= 0 else "" for report_row in report_rows]
+        for name, values in report_values.items()
+    }
+    negative_years = [-(table.years[report_row] or 0) if report_row >= 0 else 0 for report_row in report_rows]
+    # Reports without a township sort after every named one.
+    township_names = sorted(set(table.townships) - {""}) + [""]
+    rank_of = {name: rank for rank, name in enumerate(township_names)}
+    township_ranks = [rank_of[township] for township in row_values["township"]]
+    return SearchIndex(
+        directory=index_dir,
+        generation=generation,
+        table=table,
+        postings=postings,
+        whoosh=whoosh,
+        live_rows=live_rows,
+        row_values=row_values,
+        negative_years=negative_years,
+        township_ranks=township_ranks,
+        year_order=sorted(live_rows, key=lambda row: (negative_years[row], row)),
+        township_order=sorted(live_rows, key=lambda row: (township_ranks[row], negative_years[row], row)),
+        text_norms=_norms(table.text_lengths, live_rows),
+        heading_norms=_norms(table.heading_lengths, live_rows),
+    )
+
+
+def search(
+    index: SearchIndex,
+    query_text: str = "",
+    filters: SearchFilters = SearchFilters(),
+    page: int = 1,
+    per_page: int = 10,
+    sort: str = "relevance",
+    facet_limit: int | None = 30,
+    snippet_length: int = 160,
+) -> SearchResult:
+    """One page of passages matching the query and filters, best first, with facet counts over all matches.
+
+    An empty query browses. Facet lists hold the `facet_limit` most frequent values (all when None)
+    plus any value the filters select.
+    """
+    parsed = parse_query(query_text)
+    combined = parsed.filters.combined(filters)
+    notices = list(parsed.notices)
+    if sort not in SORTS:
+        notices.append(f"{sort} is not a sort order ({', '.join(SORTS)}), so results are sorted by relevance.")
+        sort = "relevance"
+    page = max(page, 1)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    matched = _matching_rows(index, parsed)
+    hit_rows, rows_by_facet = _apply_filters(index, matched, combined)
+    facets = {name: _facet_values(index, name, rows_by_facet[name], combined, facet_limit) for name in FACETS}
+    searcher = index.searcher()
+    scores = _scores(index, searcher, parsed.phrases, hit_rows)
+    first = (page - 1) * per_page
+    page_rows = _ordered(index, hit_rows, scores, sort, first + per_page)[first:]
+    hits = tuple(
+        _hit(index, row, searcher.stored_fields(row), scores, parsed.phrases, snippet_length) for row in page_rows
+    )
+    return SearchResult(
+        query=query_text,
+        filters=combined,
+        total=len(hit_rows),
+        total_reports=len(_reports_of(index, hit_rows)),
+        page=page,
+        per_page=per_page,
+        sort=sort,
+        notice=" ".join(dict.fromkeys(notices)),
+        phrases=parsed.phrases,
+        hits=hits,
+        facets=facets,
+    )
+
+
+def export_passages(
+    index: SearchIndex,
+    query_text: str = "",
+    filters: SearchFilters = SearchFilters(),
+    sort: str = "relevance",
+    snippet_length: int = 160,
+) -> Iterator[ExportedPassage]:
+    """Every passage matching the query and filters (all passages for an empty query), in the sort order."""
+    parsed = parse_query(query_text)
+    if sort not in SORTS:
+        sort = "relevance"
+    matched = _matching_rows(index, parsed)
+    hit_rows, _ = _apply_filters(index, matched, parsed.filters.combined(filters))
+    searcher = index.searcher()
+    scores = _scores(index, searcher, parsed.phrases, hit_rows)
+    for row in _ordered(index, hit_rows, scores, sort, None):
+        stored = searcher.stored_fields(row)
+        hit = _hit(index, row, stored, scores, parsed.phrases, snippet_length)
+        yield ExportedPassage(
+            **{item.name: getattr(hit, item.name) for item in fields(SearchHit)},
+            text=stored["text"],
+            cited_laws=tuple(_citation(values) for values in stored.get("cited_laws", ())),
+        )
+
+
+def passage_url(report_id: str, passage_id: str) -> str:
+    """Where a passage is shown: its report page, scrolled to the passage's anchor."""
+    return f"/reports/{quote(report_id)}#{quote(passage_id)}"
+
+
+# Matching
+
+
+def _matching_rows(index: SearchIndex, parsed: ParsedQuery) -> list[int]:
+    """Document numbers whose folded heading path or text contains a phrase of every group and no excluded phrase."""
+    texts = index.table.match_texts
+    rows: list[int] | None = None
+    groups = [[fold_for_matching(phrase) for phrase in group] for group in parsed.groups]
+    # The rarest group first; a later group is looked up on its own only when that is cheaper than
+    # testing the rows found so far.
+    for group in sorted(groups, key=lambda group: sum(_estimate(index, phrase) for phrase in group)):
+        if rows is None or sum(_estimate(index, phrase) for phrase in group) < len(rows):
+            if len(group) == 1:
+                found = _phrase_rows(index, group[0])
+            else:
+                found = sorted(set().union(*(_phrase_rows(index, phrase) for phrase in group)))
+            rows = found if rows is None else list(filter(set(rows).__contains__, found))
+        else:
+            rows = [row for row in rows if any(phrase in texts[row] for phrase in group)]
+        if not rows:
+            return []
+    if rows is None:
+        # Browsing: the very list of live documents, which later steps recognise and take shortcuts for.
+        rows = index.live_rows
+    excluded = [fold_for_matching(phrase) for phrase in parsed.excluded]
+    if excluded:
+        rows = [row for row in rows if not any(phrase in texts[row] for phrase in excluded)]
+    return rows
+
+
+def _phrase_rows(index: SearchIndex, folded: str) -> list[int]:
+    """Document numbers whose match text contains the folded phrase, ascending."""
+    texts = index.table.match_texts
+    keys = phrase_keys(folded)
+    if not keys:
+        # Single characters have no bigram of their own to look up.
+        return [row for row in index.live_rows if folded in texts[row]]
+    postings = [index.postings.documents(key) for key in keys]
+    if not all(postings):
+        return []
+    postings.sort(key=len)
+    if keys == [folded]:
+        # A two-character phrase is its own bigram: the postings are the answer.
+        return list(postings[0])
+    candidates = postings[0]
+    if len(postings) > 1 and len(postings[1]) < _INTERSECT_RATIO * len(candidates):
+        candidates = sorted(set(candidates).intersection(postings[1]))
+    return [row for row in candidates if folded in texts[row]]
+
+
+def _estimate(index: SearchIndex, folded: str) -> int:
+    """An upper bound of the passages holding a phrase: its rarest bigram's count (everything for a scan)."""
+    keys = phrase_keys(folded)
+    if not keys:
+        return len(index.live_rows)
+    return min(index.postings.count(key) for key in keys)
+
+
+# Filters and facets
+
+
+def _apply_filters(index: SearchIndex, rows: list[int], filters: SearchFilters) -> tuple[list[int], dict[str, list[int]]]:
+    """The rows passing every filter, and for each facet the rows passing every filter but its own."""
+    allowed = {name: _allowed_rows(index, name, filters) for name in FACETS}
+    allowed = {name: rows_set for name, rows_set in allowed.items() if rows_set is not None}
+    if not allowed:
+        return rows, {name: rows for name in FACETS}
+
+    def keep(names: list[str]) -> list[int]:
+        if not names:
+            return rows
+        sets = sorted((allowed[name] for name in names), key=len)
+        if rows is index.live_rows:
+            # Browsing: the filters alone decide, so intersect them instead of walking every passage.
+            return sorted(sets[0].intersection(*sets[1:]))
+        kept = rows
+        for rows_set in sets:
+            kept = list(filter(rows_set.__contains__, kept))
+        return kept
+
+    passing = keep(list(allowed))
+    return passing, {name: keep([other for other in allowed if other != name]) if name in allowed else passing for name in FACETS}
+
+
+def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> frozenset[int] | None:
+    """The documents a facet's filter lets through (its values ORed), or None when the facet is not filtered."""
+    if name == "year":
+        values = tuple(filters.year)
+    else:
+        values = tuple(dict.fromkeys(fold_for_matching(value) for value in getattr(filters, name)))
+    if not values:
+        return None
+    key = ("allowed", name, values)
+    if key not in index._cache:
+        table = index.table
+        if name == "year":
+            column = index.row_values["year"]
+            found = [row for row in index.live_rows if column[row] and any(years.includes(int(column[row])) for years in values)]
+        elif name == "section_type":
+            found = [row for row in index.live_rows if table.section_types[row] in values]
+        elif name == "law":
+            wanted = set(values)
+            laws = table.laws
+            found = [row for row in index.live_rows if laws[row] and not wanted.isdisjoint(map(fold_for_matching, laws[row]))]
+        else:
+            column = index.row_values[name]
+            wanted_values = {value for value in set(column) if fold_for_matching(value) in values}
+            found = [row for row in index.live_rows if column[row] in wanted_values]
+        index._cache[key] = frozenset(found)
+    return index._cache[key]
+
+
+def _facet_values(
+    index: SearchIndex, name: str, rows: list[int], filters: SearchFilters, limit: int | None
+) -> tuple[FacetValue, ...]:
+    """A facet's values over the rows, most passages first, cut to `limit` but keeping the selected values."""
+    counts, reports = _facet_counts(index, name, rows)
+    ordered = sorted(counts, key=lambda value: (-counts[value], -reports[value], value))
+    shown = ordered if limit is None else ordered[:limit]
+    if name == "year":
+        selected = [value for value in ordered if any(year_range.includes(int(value)) for year_range in filters.year)]
+    else:
+        selected = list(getattr(filters, name))
+    shown += [value for value in selected if value not in shown and value in counts]
+    labels = _labeller(index, name)
+    values = tuple(FacetValue(value, labels(value), counts[value], reports[value]) for value in shown)
+    missing = tuple(FacetValue(value, labels(value), 0, 0) for value in selected if value not in counts)
+    return values + missing
+
+
+def _facet_counts(index: SearchIndex, name: str, rows: list[int]) -> tuple[Counter, Counter]:
+    """Passages and distinct reports per facet value; passages without a value count for none."""
+    if rows is index.live_rows:
+        # Browsing everything: the same counts every time.
+        key = ("all counts", name)
+        if key not in index._cache:
+            index._cache[key] = _count_facet(index, name, rows)
+        return index._cache[key]
+    return _count_facet(index, name, rows)
+
+
+def _count_facet(index: SearchIndex, name: str, rows: list[int]) -> tuple[Counter, Counter]:
+    table = index.table
+    report_rows = table.report_rows
+    if name == "section_type":
+        sections = table.section_types
+        counts = Counter(map(sections.__getitem__, rows))
+        pairs = set(zip(map(sections.__getitem__, rows), map(report_rows.__getitem__, rows)))
+        reports = Counter(section for section, _report in pairs)
+    elif name == "law":
+        laws = table.laws
+        citing = list(filter(laws.__getitem__, rows))
+        counts = Counter(chain.from_iterable(map(laws.__getitem__, citing)))
+        reports = Counter(law for law, _report in {(law, report_rows[row]) for row in citing for law in laws[row]})
+    else:
+        column = index.row_values[name]
+        counts = Counter(map(column.__getitem__, rows))
+        first_rows = {report_rows[row]: row for row in rows}
+        reports = Counter(map(column.__getitem__, first_rows.values()))
+    counts.pop("", None)
+    reports.pop("", None)
+    return counts, reports
+
+
+def _reports_of(index: SearchIndex, rows: list[int]) -> set[int]:
+    return set(map(index.table.report_rows.__getitem__, rows))
+
+
+def _labeller(index: SearchIndex, name: str) -> Callable[[str], str]:
+    if name == "year":
+        return lambda value: f"{value}年"
+    if name == "section_type":
+        return lambda value: SECTION_LABELS.get(value, value)
+    if name == "law":
+        return lambda value: index.table.law_labels.get(value, value)
+    return lambda value: value
+
+
+# Ranking
+
+
+def _scores(index: SearchIndex, searcher: Searcher, phrases: tuple[str, ...], rows: list[int]) -> dict[int, float]:
+    """BM25F of each row over the jieba words of the query phrases, words in the heading path boosted.
+
+    A word's frequencies are read from the Whoosh rank fields' postings, or, when the word is in far
+    more passages than the hits, counted in the hits' folded text, which is cheaper then. Index mode
+    indexed every dictionary sub-word, so both give the same counts (处罚 inside 行政处罚法 counts).
+    """
+    if not phrases or not rows:
+        return {}
+    words: dict[str, int] = {}
+    for phrase in phrases:
+        words.update(count_rank_words(fold_for_matching(phrase), mode="query"))
+    reader = searcher.reader()
+    document_count = len(index.live_rows)
+    scores = dict.fromkeys(rows, 0.0)
+    for word in words:
+        frequency = reader.doc_frequency("text_rank", word)
+        known = frequency or len(rows)
+        weight = (_K1 + 1) * math.log(1 + (document_count - known + 0.5) / (known + 0.5))
+        if frequency and frequency <= _POSTINGS_PER_HIT * len(rows):
+            _add_posting_scores(reader, "text_rank", word, weight, index.text_norms, scores)
+            _add_posting_scores(reader, "heading_rank", word, weight * HEADING_BOOST, index.heading_norms, scores)
+        else:
+            _add_counted_scores(index, word, weight, scores)
+    return scores
+
+
+def _add_posting_scores(
+    reader: IndexReader, field_name: str, word: str, weight: float, norms: list[float], scores: dict[int, float]
+) -> None:
+    # Segment by segment: Whoosh's multi-segment matcher wraps every posting in another call.
+    for segment, base in reader.leaf_readers():
+        if not segment.doc_frequency(field_name, word):
+            continue
+        matcher = segment.postings(field_name, word)
+        while matcher.is_active():
+            row = base + matcher.id()
+            if row in scores:
+                frequency = matcher.weight()
+                scores[row] += weight * frequency / (frequency + norms[row])
+            matcher.next()
+
+
+def _add_counted_scores(index: SearchIndex, word: str, weight: float, scores: dict[int, float]) -> None:
+    texts = index.table.match_texts
+    heading_ends = index.table.heading_ends
+    text_norms, heading_norms = index.text_norms, index.heading_norms
+    heading_weight = weight * HEADING_BOOST
+    for row in scores:
+        text, heading_end = texts[row], heading_ends[row]
+        in_text = text.count(word, heading_end)
+        in_heading = text.count(word, 0, heading_end)
+        scores[row] += weight * in_text / (in_text + text_norms[row]) + heading_weight * in_heading / (in_heading + heading_norms[row])
+
+
+def _ordered(index: SearchIndex, rows: list[int], scores: dict[int, float], sort: str, count: int | None) -> list[int]:
+    """The first `count` rows (all for None) in the sort order: best score, newest year, then index order.
+
+    Index order keeps a report's passages together and in reading order.
+    """
+    if not scores:
+        order = index.township_order if sort == "township" else index.year_order
+        if len(rows) != len(index.live_rows):
+            order = list(islice(filter(set(rows).__contains__, order), count))
+        return order[:count]
+    negative_scores = [-scores[row] for row in rows]
+    years = map(index.negative_years.__getitem__, rows)
+    if sort == "year":
+        keys = zip(years, negative_scores, rows)
+    elif sort == "township":
+        keys = zip(map(index.township_ranks.__getitem__, rows), years, negative_scores, rows)
+    else:
+        keys = zip(negative_scores, years, rows)
+    chosen = sorted(keys) if count is None else heapq.nsmallest(count, keys)
+    return [key[-1] for key in chosen]
+
+
+def _norms(lengths: list[int], live_rows: list[int]) -> list[float]:
+    average = sum(lengths[row] for row in live_rows) / max(len(live_rows), 1) or 1.0
+    return [_K1 * (1 - _B + _B * length / average) for length in lengths]
+
+
+# Hits
+
+
+def _hit(
+    index: SearchIndex, row: int, stored: dict, scores: dict[int, float], phrases: tuple[str, ...], snippet_length: int
+) -> SearchHit:
+    """A hit from the stored fields of its document and its report's row of the table."""
+    table = index.table
+    report_row = table.report_rows[row]
+    report_id = table.report_ids[report_row]
+    section_type = stored.get("section_type", "")
+    return SearchHit(
+        passage_id=stored["passage_id"],
+        report_id=report_id,
+        title=table.titles[report_row],
+        township=table.townships[report_row],
+        county=table.counties[report_row],
+        city=table.cities[report_row],
+        province=table.provinces[report_row],
+        year=table.years[report_row],
+        section_type=section_type,
+        section_label=SECTION_LABELS.get(section_type, section_type),
+        heading_path=tuple(stored.get("heading_path", ())),
+        snippet=make_snippet(stored.get("text", ""), phrases, snippet_length),
+        score=round(scores.get(row, 0.0), 4),
+        url=passage_url(report_id, stored["passage_id"]),
+    )
+
+
+def _citation(values: dict) -> LawCitation:
+    known = {item.name for item in fields(LawCitation)}
+    return LawCitation(**{name: value for name, value in values.items() if name in known})

@@ -1,0 +1,36 @@
+"""Shared fixtures: one real index built from the bundled corpus per test session, and the web app on it."""
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.search import open_search_index
+from webui import create_app
+from webui.settings import Settings
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_index_dir(tmp_path_factory) -> Path:
+    """A search index of corpus/, built once (tests never use the generated index/ folder)."""
+    index_dir = tmp_path_factory.mktemp("corpus-index")
+    build_index(CORPUS, index_dir, workers=1)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def corpus_index(corpus_index_dir):
+    index = open_search_index(corpus_index_dir)
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="session")
+def app(corpus_index_dir):
+    return create_app(Settings(index_dir=corpus_index_dir, corpus_dir=CORPUS, per_page=10))
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
