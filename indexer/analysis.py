@@ -41,7 +41,7 @@ def segmenter() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in domain_words():
-        # Without a frequency jieba suggests the smallest one that keeps the word whole (法律明白人, not 法律|明白人).
+        # Without a frequency jieba picks the smallest that keeps the word whole (法律明白人, not 法律|明白人).
         tokenizer.add_word(word)
     return tokenizer
 

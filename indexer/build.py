@@ -1,4 +1,4 @@
-"""A corpus folder in, a new index generation out; the previous generation serves searches until the new one is complete.
+"""A corpus folder in, a new index generation out; readers keep the previous one until the new one is complete.
 
 Worker processes parse each new or changed file and segment its passages once; this process writes them
 to Whoosh and to the passage table in a hidden folder, then renames it into place and points CURRENT at
@@ -31,6 +31,7 @@ from indexer.catalogue import Catalogue, load_catalogue
 from indexer.normalize import fold_for_matching
 from indexer.pipeline import PARSER_VERSION, iter_report_files, parse_report, report_id_for
 from indexer.report import Report, UnreadableDocument
+from indexer.report_store import STORE_FOLDER, remove_unreferenced, save_report
 from indexer.schema import (
     BUILD_LOCK,
     GENERATION_PREFIX,
@@ -103,19 +104,55 @@ class _Source:
 
 
 @dataclass(frozen=True)
-class _AnalysedPassage:
-    document: dict  # the Whoosh fields, the rank fields as word counts
+class _PassageRow:
+    """A passage's entries in the passage table (the column names, singular)."""
+
+    report_id: str
+    section_type: str
+    laws: tuple[str, ...]
     match_text: str
-    heading_end: int  # where the heading path ends in the match text
+    heading_end: int
     text_length: int
     heading_length: int
+
+
+@dataclass(frozen=True)
+class _ReportRow:
+    """A report's entries in the passage table."""
+
+    title: str
+    township: str
+    county: str
+    city: str
+    province: str
+    year: int | None
+    source_path: str
+    source_hash: str
+    content_hash: str
+
+
+# Table column → field of the row dataclass that fills it.
+_PASSAGE_COLUMNS = {
+    "section_types": "section_type", "laws": "laws", "match_texts": "match_text", "heading_ends": "heading_end",
+    "text_lengths": "text_length", "heading_lengths": "heading_length",
+}
+_REPORT_COLUMNS = {
+    "titles": "title", "townships": "township", "counties": "county", "cities": "city", "provinces": "province",
+    "years": "year", "source_paths": "source_path", "source_hashes": "source_hash", "content_hashes": "content_hash",
+}
+
+
+@dataclass(frozen=True)
+class _AnalysedPassage:
+    document: dict  # the Whoosh fields, the rank fields as word counts
+    row: _PassageRow
     law_labels: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
 class _AnalysedReport:
-    source: _Source
-    report: dict  # report_id, title, township, county, city, province, year
+    report_id: str
+    row: _ReportRow
     passages: tuple[_AnalysedPassage, ...]
 
 
@@ -126,7 +163,12 @@ def build_index(
     progress: Callable[[BuildProgress], None] | None = None,
     workers: int | None = None,
 ) -> BuildSummary:
-    """Index the new and changed report files of a corpus folder (all of them with `rebuild`) and drop removed ones."""
+    """Index the new and changed report files of a corpus folder (all of them with `rebuild`) and drop removed ones.
+
+    `progress` is called after each parsed file; whatever it raises stops the build and leaves the index
+    as it was. `workers` is the number of parsing processes (by default one per core for 16 files or more).
+    Raises BuildLocked when another build holds the folder, BuildError when the corpus folder is missing.
+    """
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
@@ -140,46 +182,34 @@ def build_index(
     try:
         _remove_unfinished(index_dir)
         previous_generation = current_generation(index_dir)
-        stored = None if rebuild or previous_generation is None else read_passage_table(index_dir / previous_generation, with_postings=False)
-        previous = None if stored is None else stored[0]
+        stored = None if previous_generation is None else read_passage_table(index_dir / previous_generation, False)
+        last_table = None if stored is None else stored[0]
+        previous = None if rebuild else last_table
         catalogue = load_catalogue(corpus_dir)
-        sources, skipped = _sources(iter_report_files(corpus_dir), corpus_dir, catalogue)
-        known = {} if previous is None else dict(zip(previous.report_ids, previous.source_hashes))
-        broken = {} if previous is None else previous.skipped_files
-        still_broken = {
-            source.report_id: broken[source.report_id]
-            for source in sources
-            if source.report_id in broken and broken[source.report_id][0] == source.source_hash
-        }
-        skipped += tuple(SkippedFile(path, reason) for _hash, path, reason in still_broken.values())
-        to_parse = [
-            source for source in sources if known.get(source.report_id) != source.source_hash and source.report_id not in still_broken
-        ]
-        current_ids = {source.report_id for source in sources}
-        removed = [report_id for report_id in known if report_id not in current_ids]
-        unchanged = len(sources) - len(to_parse) - len(still_broken)
-        if previous is not None and not to_parse and not removed:
-            return _summary(index_dir, previous_generation, previous, 0, unchanged, 0, 0, skipped, started)
+        sources, unreadable = _sources(iter_report_files(corpus_dir), corpus_dir, catalogue)
+        plan = _plan(sources, previous)
+        skipped = unreadable + plan.skipped
+        if previous is not None and not plan.to_parse and not plan.to_delete:
+            return _summary(index_dir, previous_generation, previous, 0, plan.unchanged, 0, 0, skipped, started)
         workdir = index_dir / f"{_UNFINISHED_PREFIX}{uuid.uuid4().hex}"
         try:
-            table, added_reports, added_passages, parse_skipped = _write_generation(
+            table, indexed, passages, parse_skipped = _write_generation(
                 workdir,
                 index_dir / previous_generation if previous is not None else None,
                 previous,
-                to_parse,
-                [source.report_id for source in to_parse if source.report_id in known] + removed,
-                partial(_analyse_file, corpus_dir=corpus_dir, catalogue=catalogue),
+                plan,
+                partial(_analyse_file, corpus_dir=corpus_dir, catalogue=catalogue, store_dir=index_dir / STORE_FOLDER),
                 progress,
                 workers,
-                still_broken,
             )
             generation = _publish(index_dir, workdir)
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise
         _remove_old_generations(index_dir, keep={generation, previous_generation})
-        skipped = skipped + parse_skipped
-        return _summary(index_dir, generation, table, added_reports, unchanged, len(removed), added_passages, skipped, started)
+        _remove_unused_reports(index_dir, table, last_table)
+        skipped += parse_skipped
+        return _summary(index_dir, generation, table, indexed, plan.unchanged, plan.removed, passages, skipped, started)
     finally:
         lock.release()
 
@@ -210,6 +240,44 @@ def _summary(
     )
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a build has to do to bring the previous generation up to date with the corpus."""
+
+    to_parse: list[_Source]  # new and changed files
+    to_delete: list[str]  # report ids of changed and removed files
+    removed: int
+    unchanged: int
+    # Unchanged files that could not be read last time: reported again, not parsed again.
+    still_broken: dict[str, tuple[str, str, str]]
+    skipped: tuple[SkippedFile, ...]
+
+
+def _plan(sources: list[_Source], previous: PassageTable | None) -> _Plan:
+    known = {} if previous is None else dict(zip(previous.report_ids, previous.source_hashes))
+    broken = {} if previous is None else previous.skipped_files
+    still_broken = {
+        source.report_id: broken[source.report_id]
+        for source in sources
+        if broken.get(source.report_id, ("",))[0] == source.source_hash
+    }
+    to_parse = [
+        source
+        for source in sources
+        if known.get(source.report_id) != source.source_hash and source.report_id not in still_broken
+    ]
+    present = {source.report_id for source in sources}
+    removed = [report_id for report_id in known if report_id not in present]
+    return _Plan(
+        to_parse=to_parse,
+        to_delete=[source.report_id for source in to_parse if source.report_id in known] + removed,
+        removed=len(removed),
+        unchanged=len(sources) - len(to_parse) - len(still_broken),
+        still_broken=still_broken,
+        skipped=tuple(SkippedFile(path, reason) for _hash, path, reason in still_broken.values()),
+    )
+
+
 def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> tuple[list[_Source], tuple[SkippedFile, ...]]:
     """Each report file with its id and a hash of what its report is made from (file, catalogue entry, parser)."""
     sources: list[_Source] = []
@@ -219,7 +287,8 @@ def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> t
         relative = path.resolve().relative_to(corpus_dir.resolve()).as_posix()
         report_id = report_id_for(path, corpus_dir)
         if report_id in seen:
-            skipped.append(SkippedFile(str(path), f"It gets the same report id ({report_id}) as {seen[report_id]}; rename one of them."))
+            reason = f"It gets the same report id ({report_id}) as {seen[report_id]}; rename one of them."
+            skipped.append(SkippedFile(str(path), reason))
             continue
         try:
             content = path.read_bytes()
@@ -235,18 +304,22 @@ def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> t
     return sources, tuple(skipped)
 
 
-def _analyse_file(source: _Source, corpus_dir: Path, catalogue: Catalogue) -> _AnalysedReport | SkippedFile:
-    """Parse one file and segment its passages (in a worker process)."""
+def _analyse_file(
+    source: _Source, corpus_dir: Path, catalogue: Catalogue, store_dir: Path
+) -> _AnalysedReport | SkippedFile:
+    """Parse one file, keep the report in the store and segment its passages (in a worker process)."""
     try:
         report = parse_report(Path(source.path), corpus_dir, catalogue)
+        save_report(store_dir, report)
     except UnreadableDocument as error:
         return SkippedFile(source.path, str(error))
     except OSError as error:
-        return SkippedFile(source.path, f"It could not be read ({error.strerror}).")
+        return SkippedFile(source.path, f"It could not be read or stored ({error.strerror}).")
     return _analyse_report(report, source)
 
 
 def _analyse_report(report: Report, source: _Source) -> _AnalysedReport:
+    """The Whoosh documents and table rows of a report's passages, each passage folded and segmented once."""
     report_fields = {
         "report_id": report.report_id,
         "title": report.title,
@@ -258,17 +331,17 @@ def _analyse_report(report: Report, source: _Source) -> _AnalysedReport:
     }
     passages = []
     for passage in report.passages:
-        heading = "\n".join(passage.heading_path)
-        folded_heading = fold_for_matching(heading)
+        folded_heading = fold_for_matching("\n".join(passage.heading_path))
         folded_text = fold_for_matching(passage.text)
         text_words = count_rank_words(folded_text)
         heading_words = count_rank_words(folded_heading)
+        laws = tuple(sorted({citation.name for citation in passage.cited_laws}))
         document = {
             **{name: value for name, value in report_fields.items() if value not in (None, "")},
             "passage_id": passage.passage_id,
             "ordinal": passage.ordinal,
             "section_type": passage.section_type,
-            "law": sorted({citation.name for citation in passage.cited_laws}),
+            "law": list(laws),
             "heading_path": passage.heading_path,
             "heading_rank": heading_words,
             "text": passage.text,
@@ -279,33 +352,36 @@ def _analyse_report(report: Report, source: _Source) -> _AnalysedReport:
             "source_path": source.relative_path,
             "content_hash": report.content_hash,
         }
-        passages.append(
-            _AnalysedPassage(
-                document=document,
-                match_text=folded_heading + "\n" + folded_text,
-                heading_end=len(folded_heading),
-                text_length=sum(text_words.values()),
-                heading_length=sum(heading_words.values()),
-                law_labels=tuple(sorted({(citation.name, citation.label) for citation in passage.cited_laws})),
-            )
+        row = _PassageRow(
+            report_id=report.report_id,
+            section_type=passage.section_type,
+            laws=laws,
+            match_text=folded_heading + "\n" + folded_text,
+            heading_end=len(folded_heading),
+            text_length=sum(text_words.values()),
+            heading_length=sum(heading_words.values()),
         )
-    return _AnalysedReport(source, report_fields, tuple(passages))
+        labels = tuple(sorted({(citation.name, citation.label) for citation in passage.cited_laws}))
+        passages.append(_AnalysedPassage(document, row, labels))
+    report_row = _ReportRow(
+        report.title, report.township, report.county, report.city, report.province, report.year,
+        source.relative_path, source.source_hash, report.content_hash,
+    )
+    return _AnalysedReport(report.report_id, report_row, tuple(passages))
 
 
 def _write_generation(
     workdir: Path,
     previous_dir: Path | None,
     previous: PassageTable | None,
-    to_parse: list[_Source],
-    to_delete: list[str],
+    plan: _Plan,
     analyse: Callable[[_Source], _AnalysedReport | SkippedFile],
     progress: Callable[[BuildProgress], None] | None,
     workers: int | None,
-    still_broken: dict[str, tuple[str, str, str]],
 ) -> tuple[PassageTable, int, int, tuple[SkippedFile, ...]]:
     """Write a complete generation into `workdir`: Whoosh documents, then the passage table that mirrors them.
 
-    `still_broken` are unchanged files that failed before; the table remembers them and the files failing now.
+    Returns the table, the reports and passages written, and the files that could not be parsed.
     """
     if previous_dir is not None:
         shutil.copytree(previous_dir, workdir, ignore=shutil.ignore_patterns(TABLE_FILE, "*LOCK"))
@@ -313,43 +389,36 @@ def _write_generation(
     else:
         workdir.mkdir()
         index = whoosh_index.create_in(str(workdir), passage_schema())
+    to_parse = plan.to_parse
     skipped: list[SkippedFile] = []
-    skipped_files = dict(still_broken)
-    new_rows: dict[str, tuple] = {}
-    new_reports: dict[str, tuple[_Source, dict]] = {}
+    skipped_files = dict(plan.still_broken)
+    passage_rows: dict[str, _PassageRow] = {}
+    report_rows: dict[str, _ReportRow] = {}
+    law_labels: dict[str, str] = {}
     # In a build from scratch the document numbers are the order we add passages in, so the bigram
     # postings are gathered while the workers are still busy, not all at the end.
-    early_postings: dict[str, array] | None = {} if previous is None else None
+    postings: dict[str, array] | None = {} if previous is None else None
     writer = _writer(index)
     try:
-        for report_id in to_delete:
+        for report_id in plan.to_delete:
             writer.delete_by_term("report_id", report_id)
         passages_in_segment = 0
         with _analysed(analyse, to_parse, workers) as results:
             for done, result in enumerate(results, start=1):
+                source = to_parse[done - 1]
                 if progress is not None:
-                    progress(BuildProgress(done, len(to_parse), to_parse[done - 1].path))
+                    progress(BuildProgress(done, len(to_parse), source.path))
                 if isinstance(result, SkippedFile):
                     skipped.append(result)
-                    source = to_parse[done - 1]
                     skipped_files[source.report_id] = (source.source_hash, result.path, result.reason)
                     continue
-                new_reports[result.report["report_id"]] = (result.source, result.report)
+                report_rows[result.report_id] = result.row
                 for passage in result.passages:
-                    document = passage.document
-                    if early_postings is not None:
-                        _add_postings(early_postings, len(new_rows), passage.match_text)
-                    writer.add_document(**document)
-                    new_rows[document["passage_id"]] = (
-                        document["report_id"],
-                        document["section_type"],
-                        tuple(document["law"]),
-                        passage.match_text,
-                        passage.heading_end,
-                        passage.text_length,
-                        passage.heading_length,
-                        passage.law_labels,
-                    )
+                    if postings is not None:
+                        _add_postings(postings, len(passage_rows), passage.row.match_text)
+                    writer.add_document(**passage.document)
+                    passage_rows[passage.document["passage_id"]] = passage.row
+                    law_labels.update(passage.law_labels)
                 passages_in_segment += len(result.passages)
                 if passages_in_segment >= _PASSAGES_PER_SEGMENT:
                     writer.commit(merge=False)
@@ -359,13 +428,13 @@ def _write_generation(
     except BaseException:
         writer.cancel()
         raise
-    table = _table(index, previous, new_rows, new_reports, skipped_files)
-    if early_postings is None or table.passage_ids != list(new_rows):
-        early_postings = {}
+    table = _table(index, previous, passage_rows, report_rows, law_labels, skipped_files)
+    if postings is None or table.passage_ids != list(passage_rows):
+        postings = {}
         for document_number, text in enumerate(table.match_texts):
-            _add_postings(early_postings, document_number, text)
-    _write_table(workdir / TABLE_FILE, table, early_postings)
-    return table, len(new_reports), len(new_rows), tuple(skipped)
+            _add_postings(postings, document_number, text)
+    _write_table(workdir / TABLE_FILE, table, postings)
+    return table, len(report_rows), len(passage_rows), tuple(skipped)
 
 
 def _writer(index: whoosh_index.Index) -> SegmentWriter:
@@ -406,88 +475,59 @@ def _prepare_worker() -> None:
 def _table(
     index: whoosh_index.Index,
     previous: PassageTable | None,
-    new_rows: dict[str, tuple],
-    new_reports: dict[str, tuple[_Source, dict]],
+    passage_rows: dict[str, _PassageRow],
+    report_rows: dict[str, _ReportRow],
+    law_labels: dict[str, str],
     skipped_files: dict[str, tuple[str, str, str]],
 ) -> PassageTable:
-    """The passage table in Whoosh's document order, rows of unchanged passages taken from the previous table."""
-    previous_rows = {} if previous is None else {passage_id: row for row, passage_id in enumerate(previous.passage_ids) if passage_id}
+    """The passage table in Whoosh's document order; unchanged passages keep their rows from the previous table."""
+    previous_rows = {} if previous is None else {passage_id: row for row, passage_id in enumerate(previous.passage_ids)}
     previous_reports = {} if previous is None else {report_id: row for row, report_id in enumerate(previous.report_ids)}
-    columns: dict[str, list] = {name: [] for name in (
-        "passage_ids", "report_rows", "section_types", "laws", "match_texts", "heading_ends", "text_lengths", "heading_lengths",
-        "report_ids", "titles", "townships", "counties", "cities", "provinces", "years", "source_paths", "source_hashes",
-    )}
-    law_labels: dict[str, str] = {}
-    report_rows: dict[str, int] = {}
+    names = ("passage_ids", "report_rows", "report_ids", *_PASSAGE_COLUMNS, *_REPORT_COLUMNS)
+    columns: dict[str, list] = {name: [] for name in names}
+    report_numbers: dict[str, int] = {}
+    labels = {} if previous is None else dict(previous.law_labels)
+    labels.update(law_labels)
     with index.reader() as reader:
         document_count = reader.doc_count_all()
         passage_ids = list(reader.column_reader("passage_id")) if document_count else []
-        for document_number in range(document_count):
-            passage_id = passage_ids[document_number]
+        for document_number, passage_id in enumerate(passage_ids):
             if reader.is_deleted(document_number):
-                _append_row(columns, "", -1, "", (), "", 0, 0, 0)
+                columns["passage_ids"].append("")
+                columns["report_rows"].append(-1)
+                _append(columns, _PASSAGE_COLUMNS, _PassageRow("", "", (), "", 0, 0, 0))
                 continue
-            if passage_id in new_rows:
-                report_id, section_type, laws, match_text, heading_end, text_length, heading_length, labels = new_rows[passage_id]
-                law_labels.update(labels)
-            else:
-                row = previous_rows[passage_id]
-                report_id = previous.report_ids[previous.report_rows[row]]
-                section_type, laws = previous.section_types[row], previous.laws[row]
-                match_text, heading_end = previous.match_texts[row], previous.heading_ends[row]
-                text_length, heading_length = previous.text_lengths[row], previous.heading_lengths[row]
-                law_labels.update((name, previous.law_labels.get(name, name)) for name in laws)
-            if report_id not in report_rows:
-                report_rows[report_id] = len(report_rows)
-                _append_report(columns, report_id, new_reports, previous, previous_reports)
-            _append_row(
-                columns, passage_id, report_rows[report_id], section_type, laws, match_text, heading_end, text_length, heading_length
-            )
+            row = passage_rows.get(passage_id) or _previous_passage(previous, previous_rows[passage_id])
+            if row.report_id not in report_numbers:
+                report_numbers[row.report_id] = len(report_numbers)
+                columns["report_ids"].append(row.report_id)
+                report = report_rows.get(row.report_id) or _previous_report(previous, previous_reports[row.report_id])
+                _append(columns, _REPORT_COLUMNS, report)
+            columns["passage_ids"].append(passage_id)
+            columns["report_rows"].append(report_numbers[row.report_id])
+            _append(columns, _PASSAGE_COLUMNS, row)
+    cited = {law for laws in columns["laws"] for law in laws}
     return PassageTable(
         format=INDEX_FORMAT,
         document_count=document_count,
-        law_labels=law_labels,
+        law_labels={name: label for name, label in labels.items() if name in cited},
         skipped_files=skipped_files,
         **columns,
     )
 
 
-def _append_row(
-    columns: dict[str, list], passage_id: str, report_row: int, section_type: str, laws: tuple[str, ...],
-    match_text: str, heading_end: int, text_length: int, heading_length: int,
-) -> None:
-    columns["passage_ids"].append(passage_id)
-    columns["report_rows"].append(report_row)
-    columns["section_types"].append(section_type)
-    columns["laws"].append(laws)
-    columns["match_texts"].append(match_text)
-    columns["heading_ends"].append(heading_end)
-    columns["text_lengths"].append(text_length)
-    columns["heading_lengths"].append(heading_length)
+def _append(columns: dict[str, list], names: dict[str, str], row: _PassageRow | _ReportRow) -> None:
+    for column, attribute in names.items():
+        columns[column].append(getattr(row, attribute))
 
 
-def _append_report(
-    columns: dict[str, list],
-    report_id: str,
-    new_reports: dict[str, tuple[_Source, dict]],
-    previous: PassageTable | None,
-    previous_reports: dict[str, int],
-) -> None:
-    if report_id in new_reports:
-        source, report = new_reports[report_id]
-        values = (
-            report["title"], report["township"], report["county"], report["city"], report["province"], report["year"],
-            source.relative_path, source.source_hash,
-        )
-    else:
-        row = previous_reports[report_id]
-        values = (
-            previous.titles[row], previous.townships[row], previous.counties[row], previous.cities[row],
-            previous.provinces[row], previous.years[row], previous.source_paths[row], previous.source_hashes[row],
-        )
-    columns["report_ids"].append(report_id)
-    for name, value in zip(("titles", "townships", "counties", "cities", "provinces", "years", "source_paths", "source_hashes"), values):
-        columns[name].append(value)
+def _previous_passage(previous: PassageTable, row: int) -> _PassageRow:
+    values = {attribute: getattr(previous, column)[row] for column, attribute in _PASSAGE_COLUMNS.items()}
+    return _PassageRow(report_id=previous.report_ids[previous.report_rows[row]], **values)
+
+
+def _previous_report(previous: PassageTable, row: int) -> _ReportRow:
+    return _ReportRow(**{attribute: getattr(previous, column)[row] for column, attribute in _REPORT_COLUMNS.items()})
 
 
 def _add_postings(postings: dict[str, array], document_number: int, match_text: str) -> None:
@@ -540,6 +580,14 @@ def _remove_unfinished(index_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.startswith(POINTER_FILE + ".") and path.name.endswith(".tmp"):
             path.unlink(missing_ok=True)
+
+
+def _remove_unused_reports(index_dir: Path, table: PassageTable, previous: PassageTable | None) -> None:
+    """Stored report versions that neither the new nor the previous generation indexes."""
+    keep = set(zip(table.report_ids, table.content_hashes))
+    if previous is not None:
+        keep |= set(zip(previous.report_ids, previous.content_hashes))
+    remove_unreferenced(index_dir / STORE_FOLDER, keep)
 
 
 def _remove_old_generations(index_dir: Path, keep: set[str | None]) -> None:

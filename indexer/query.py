@@ -189,7 +189,7 @@ def parse_year(value: str) -> YearRange | None:
 
 
 def section_type_key(value: str) -> str | None:
-    """The section type key for a key (problems), its label (存在问题和不足) or a part of one label (问题), else None."""
+    """The section type for a key (problems), a label (存在问题和不足) or part of just one label (问题), else None."""
     folded = fold_for_matching(value).strip()
     if folded in SECTION_LABELS:
         return folded
@@ -202,7 +202,7 @@ def section_type_key(value: str) -> str | None:
 
 
 def canonical_law_name(value: str) -> str:
-    """The catalogue's canonical name for a law name or alias (民法典 → 中华人民共和国民法典), else the name as typed."""
+    """The catalogue name for a law's name or alias (民法典 → 中华人民共和国民法典), else the name as typed."""
     name = value.strip().strip("《》<>")
     entry = law_catalogue().resolve(name)
     return entry.canonical_name if entry is not None else name
@@ -319,11 +319,16 @@ def _apply_filter(piece: _Piece, filters: dict[str, list], notices: list[str]) -
     elif facet == "section_type":
         key = section_type_key(piece.value)
         if key is None:
-            notices.append(_NOTICES["bad_section"].format(value=piece.value, word=piece.text, keys=", ".join(SECTION_LABELS)))
+            keys = ", ".join(SECTION_LABELS)
+            notices.append(_NOTICES["bad_section"].format(value=piece.value, word=piece.text, keys=keys))
             return piece.text
         filters["section_type"].append(key)
     elif facet == "law":
-        filters["law"].append(canonical_law_name(piece.value))
+        name = canonical_law_name(piece.value)
+        if not name:
+            notices.append(_NOTICES["empty_filter"].format(word=piece.text))
+            return ""
+        filters["law"].append(name)
     else:
         filters[facet].append(piece.value)
     return ""

@@ -1,6 +1,7 @@
 """The one description of the index on disk: the Whoosh fields of a passage and the passage table beside them.
 
 An index folder holds generations; the file CURRENT names the complete one readers should open.
+Beside them, the report store (`reports/`, see report_store.py) keeps each indexed version of each report.
 A generation holds a Whoosh index (one document per passage) and the passage table: per document
 number, the folded text the exact matcher checks, facet values, ranking lengths, and the character
 bigram postings that find candidate passages without a scan.
@@ -103,6 +104,7 @@ class PassageTable:
     years: list[int | None]
     source_paths: list[str]  # relative to the corpus folder
     source_hashes: list[str]  # of the file and its catalogue entry, to skip unchanged files
+    content_hashes: list[str]  # Report.content_hash: the version of the report kept in the report store
     # Report id → (source hash, path, reason) of files that could not be indexed, so an unchanged broken
     # file is reported again without parsing it again.
     skipped_files: dict[str, tuple[str, str, str]]

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -125,8 +126,15 @@ class SearchIndex:
     postings: BigramPostings
     whoosh: whoosh_index.Index
     live_rows: list[int]
-    # Per document: its report's facet values as text ("" when unknown), and its year for sorting.
+    # Per report and per document: the report-level facet values as text ("" when unknown).
+    report_values: dict[str, list[str]]
     row_values: dict[str, list[str]]
+    # Per document, (section type, report row) and (law, report row) for each cited law, each pair as one
+    # integer (value number × reports + report row), to count distinct reports per value in C.
+    section_pairs: list[int]
+    law_pairs: list[tuple[int, ...]]
+    section_names: list[str]
+    law_names: list[str]
     negative_years: list[int]
     # Per document, where its township falls in alphabetical order (documents without one last).
     township_ranks: list[int]
@@ -146,16 +154,22 @@ class SearchIndex:
         stored-field offsets, which costs more than a whole search.
         """
         searcher = getattr(self._threads, "searcher", None)
-        if searcher is None:
+        if searcher is None or searcher.is_closed:
             searcher = self.whoosh.searcher()
             self._threads.searcher = searcher
             self._cache.setdefault("searchers", []).append(searcher)
         return searcher
 
     def close(self) -> None:
-        """Close the searchers of every thread; the index cannot be searched afterwards."""
+        """Close the searchers of every thread and their files; a later search opens a new one."""
         for searcher in self._cache.pop("searchers", []):
             searcher.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
 
     def is_current(self) -> bool:
         """Whether CURRENT still names this generation (a newer build has not replaced it)."""
@@ -175,12 +189,14 @@ def current_generation(index_dir: Path) -> str | None:
     return name if name and (Path(index_dir) / name).is_dir() else None
 
 
-def read_passage_table(generation_dir: Path, with_postings: bool = True) -> tuple[PassageTable, BigramPostings | None] | None:
+def read_passage_table(
+    generation_dir: Path, with_postings: bool = True
+) -> tuple[PassageTable, BigramPostings | None] | None:
     """The passage table of a generation and its bigram postings, or None when missing or of another format."""
+    expected = {"format": INDEX_FORMAT, "columns": TABLE_COLUMNS}
     try:
         with open(Path(generation_dir) / TABLE_FILE, "rb") as file:
-            header = marshal.load(file)
-            if not isinstance(header, dict) or header.get("format") != INDEX_FORMAT or header.get("columns") != TABLE_COLUMNS:
+            if marshal.load(file) != expected:
                 return None
             table = PassageTable(**{name: marshal.load(file) for name in TABLE_COLUMNS})
             if not with_postings:
@@ -208,7 +224,8 @@ def open_search_index(index_dir: Path) -> SearchIndex:
         raise IndexUnavailable(f"There is no index in {index_dir}; build it with the index command first.")
     stored = read_passage_table(index_dir / generation)
     try:
-        whoosh = whoosh_index.open_dir(str(index_dir / generation))
+        # Plain reads, not mmap: mapped segment pages would count in the server's resident memory.
+        whoosh = FileStorage(str(index_dir / generation), supports_mmap=False).open_index()
     except EmptyIndexError:
         whoosh = None
     if stored is None or whoosh is None or whoosh.doc_count_all() != stored[0].document_count:
@@ -237,6 +254,19 @@ def _prepared(
         name: [values[report_row] if report_row >= 0 else "" for report_row in report_rows]
         for name, values in report_values.items()
     }
+    report_count = max(len(table.report_ids), 1)
+    section_names = sorted(set(table.section_types))
+    section_numbers = {name: number for number, name in enumerate(section_names)}
+    section_pairs = [
+        section_numbers[section] * report_count + max(report_row, 0)
+        for section, report_row in zip(table.section_types, report_rows)
+    ]
+    law_names = sorted({law for laws in table.laws for law in laws})
+    law_numbers = {name: number for number, name in enumerate(law_names)}
+    law_pairs = [
+        tuple(law_numbers[law] * report_count + report_row for law in laws)
+        for laws, report_row in zip(table.laws, report_rows)
+    ]
     negative_years = [-(table.years[report_row] or 0) if report_row >= 0 else 0 for report_row in report_rows]
     # Reports without a township sort after every named one.
     township_names = sorted(set(table.townships) - {""}) + [""]
@@ -249,7 +279,12 @@ def _prepared(
         postings=postings,
         whoosh=whoosh,
         live_rows=live_rows,
+        report_values=report_values,
         row_values=row_values,
+        section_pairs=section_pairs,
+        law_pairs=law_pairs,
+        section_names=section_names,
+        law_names=law_names,
         negative_years=negative_years,
         township_ranks=township_ranks,
         year_order=sorted(live_rows, key=lambda row: (negative_years[row], row)),
@@ -284,7 +319,8 @@ def search(
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     matched = _matching_rows(index, parsed)
     hit_rows, rows_by_facet = _apply_filters(index, matched, combined)
-    facets = {name: _facet_values(index, name, rows_by_facet[name], combined, facet_limit) for name in FACETS}
+    report_sets: dict[int, set[int]] = {}
+    facets = {name: _facet_values(index, name, rows_by_facet[name], combined, facet_limit, report_sets) for name in FACETS}
     searcher = index.searcher()
     scores = _scores(index, searcher, parsed.phrases, hit_rows)
     first = (page - 1) * per_page
@@ -296,7 +332,7 @@ def search(
         query=query_text,
         filters=combined,
         total=len(hit_rows),
-        total_reports=len(_reports_of(index, hit_rows)),
+        total_reports=len(_reports_of(index, hit_rows, report_sets)),
         page=page,
         per_page=per_page,
         sort=sort,
@@ -418,7 +454,8 @@ def _apply_filters(index: SearchIndex, rows: list[int], filters: SearchFilters) 
         return kept
 
     passing = keep(list(allowed))
-    return passing, {name: keep([other for other in allowed if other != name]) if name in allowed else passing for name in FACETS}
+    by_facet = {name: keep([other for other in allowed if other != name]) for name in allowed}
+    return passing, {name: by_facet.get(name, passing) for name in FACETS}
 
 
 def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> frozenset[int] | None:
@@ -434,13 +471,17 @@ def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> froz
         table = index.table
         if name == "year":
             column = index.row_values["year"]
-            found = [row for row in index.live_rows if column[row] and any(years.includes(int(column[row])) for years in values)]
+            found = [
+                row for row in index.live_rows if column[row] and any(years.includes(int(column[row])) for years in values)
+            ]
         elif name == "section_type":
             found = [row for row in index.live_rows if table.section_types[row] in values]
         elif name == "law":
             wanted = set(values)
             laws = table.laws
-            found = [row for row in index.live_rows if laws[row] and not wanted.isdisjoint(map(fold_for_matching, laws[row]))]
+            found = [
+                row for row in index.live_rows if laws[row] and not wanted.isdisjoint(map(fold_for_matching, laws[row]))
+            ]
         else:
             column = index.row_values[name]
             wanted_values = {value for value in set(column) if fold_for_matching(value) in values}
@@ -450,10 +491,22 @@ def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> froz
 
 
 def _facet_values(
-    index: SearchIndex, name: str, rows: list[int], filters: SearchFilters, limit: int | None
+    index: SearchIndex,
+    name: str,
+    rows: list[int],
+    filters: SearchFilters,
+    limit: int | None,
+    report_sets: dict[int, set[int]],
 ) -> tuple[FacetValue, ...]:
     """A facet's values over the rows, most passages first, cut to `limit` but keeping the selected values."""
-    counts, reports = _facet_counts(index, name, rows)
+    if rows is index.live_rows:
+        # Browsing everything: the same counts every time.
+        key = ("all counts", name)
+        if key not in index._cache:
+            index._cache[key] = _facet_counts(index, name, rows, report_sets)
+        counts, reports = index._cache[key]
+    else:
+        counts, reports = _facet_counts(index, name, rows, report_sets)
     ordered = sorted(counts, key=lambda value: (-counts[value], -reports[value], value))
     shown = ordered if limit is None else ordered[:limit]
     if name == "year":
@@ -467,42 +520,38 @@ def _facet_values(
     return values + missing
 
 
-def _facet_counts(index: SearchIndex, name: str, rows: list[int]) -> tuple[Counter, Counter]:
-    """Passages and distinct reports per facet value; passages without a value count for none."""
-    if rows is index.live_rows:
-        # Browsing everything: the same counts every time.
-        key = ("all counts", name)
-        if key not in index._cache:
-            index._cache[key] = _count_facet(index, name, rows)
-        return index._cache[key]
-    return _count_facet(index, name, rows)
+def _facet_counts(
+    index: SearchIndex, name: str, rows: list[int], report_sets: dict[int, set[int]]
+) -> tuple[Counter, Counter]:
+    """Passages and distinct reports per facet value; passages without a value count for none.
 
-
-def _count_facet(index: SearchIndex, name: str, rows: list[int]) -> tuple[Counter, Counter]:
+    Counting runs in C (Counter over map and zip); a Python loop per hit would cost several times more.
+    """
     table = index.table
-    report_rows = table.report_rows
+    report_count = max(len(table.report_ids), 1)
     if name == "section_type":
-        sections = table.section_types
-        counts = Counter(map(sections.__getitem__, rows))
-        pairs = set(zip(map(sections.__getitem__, rows), map(report_rows.__getitem__, rows)))
-        reports = Counter(section for section, _report in pairs)
+        counts = Counter(map(table.section_types.__getitem__, rows))
+        numbers = Counter(map(report_count.__rfloordiv__, set(map(index.section_pairs.__getitem__, rows))))
+        reports = Counter({index.section_names[number]: count for number, count in numbers.items()})
     elif name == "law":
-        laws = table.laws
-        citing = list(filter(laws.__getitem__, rows))
-        counts = Counter(chain.from_iterable(map(laws.__getitem__, citing)))
-        reports = Counter(law for law, _report in {(law, report_rows[row]) for row in citing for law in laws[row]})
+        citing = list(filter(table.laws.__getitem__, rows))
+        counts = Counter(chain.from_iterable(map(table.laws.__getitem__, citing)))
+        pairs = set(chain.from_iterable(map(index.law_pairs.__getitem__, citing)))
+        numbers = Counter(map(report_count.__rfloordiv__, pairs))
+        reports = Counter({index.law_names[number]: count for number, count in numbers.items()})
     else:
-        column = index.row_values[name]
-        counts = Counter(map(column.__getitem__, rows))
-        first_rows = {report_rows[row]: row for row in rows}
-        reports = Counter(map(column.__getitem__, first_rows.values()))
+        counts = Counter(map(index.row_values[name].__getitem__, rows))
+        reports = Counter(map(index.report_values[name].__getitem__, _reports_of(index, rows, report_sets)))
     counts.pop("", None)
     reports.pop("", None)
     return counts, reports
 
 
-def _reports_of(index: SearchIndex, rows: list[int]) -> set[int]:
-    return set(map(index.table.report_rows.__getitem__, rows))
+def _reports_of(index: SearchIndex, rows: list[int], report_sets: dict[int, set[int]]) -> set[int]:
+    """The report rows of some documents, remembered per list of rows for the rest of one search."""
+    if id(rows) not in report_sets:
+        report_sets[id(rows)] = set(map(index.table.report_rows.__getitem__, rows))
+    return report_sets[id(rows)]
 
 
 def _labeller(index: SearchIndex, name: str) -> Callable[[str], str]:
@@ -570,7 +619,9 @@ def _add_counted_scores(index: SearchIndex, word: str, weight: float, scores: di
         text, heading_end = texts[row], heading_ends[row]
         in_text = text.count(word, heading_end)
         in_heading = text.count(word, 0, heading_end)
-        scores[row] += weight * in_text / (in_text + text_norms[row]) + heading_weight * in_heading / (in_heading + heading_norms[row])
+        scores[row] += (
+            weight * in_text / (in_text + text_norms[row]) + heading_weight * in_heading / (in_heading + heading_norms[row])
+        )
 
 
 def _ordered(index: SearchIndex, rows: list[int], scores: dict[int, float], sort: str, count: int | None) -> list[int]:

@@ -15,6 +15,7 @@ import pytest
 from indexer.build import BuildLocked, BuildProgress, build_index
 from indexer.normalize import fold_for_matching
 from indexer.query import SearchFilters, YearRange
+from indexer.report_store import STORE_FOLDER, load_report
 from indexer.search import IndexUnavailable, export_passages, open_search_index, search
 from indexer.snippets import make_snippet, mark_text
 
@@ -117,7 +118,8 @@ def write_corpus(folder: Path, files: dict[str, str]) -> Path:
 def bundled_index(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("bundled") / "index"
     build_index(CORPUS, index_dir)
-    return open_search_index(index_dir)
+    with open_search_index(index_dir) as index:
+        yield index
 
 
 @pytest.fixture(scope="module")
@@ -125,22 +127,22 @@ def small_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("small")
     corpus = write_corpus(folder / "corpus", SMALL_CORPUS)
     build_index(corpus, folder / "index")
-    return open_search_index(folder / "index")
+    with open_search_index(folder / "index") as index:
+        yield index
 
 
 def substring_truth(passages, query: str) -> set[str]:
-    """Passage ids whose heading path or text holds every ANDed term (the reference for exact matching)."""
-    groups = [part for part in query.split() if not part.startswith("-") and part != "OR"]
-    if " OR " in query:
-        groups = [query.split(" OR ")]
-    excluded = [part[1:] for part in query.split() if part.startswith("-")]
+    """Passage ids whose heading path or text holds the query's terms: the reference for exact matching.
+
+    Reads the simple queries of BUNDLED_QUERIES: terms ANDed, or ORed when OR joins them, -term excluded.
+    """
+    parts = query.split()
+    groups = [query.split(" OR ")] if " OR " in query else [[part] for part in parts if not part.startswith("-")]
+    excluded = [part[1:] for part in parts if part.startswith("-")]
     found = set()
     for passage in passages:
         haystack = fold_for_matching("\n".join(passage.heading_path) + "\n" + passage.text)
-        wanted = all(
-            any(fold_for_matching(term) in haystack for term in (group if isinstance(group, list) else [group]))
-            for group in groups
-        )
+        wanted = all(any(fold_for_matching(term) in haystack for term in group) for group in groups)
         if wanted and not any(fold_for_matching(term) in haystack for term in excluded):
             found.add(passage.passage_id)
     return found
@@ -384,9 +386,9 @@ def test_mark_text_keeps_line_breaks():
 
 def test_building_in_worker_processes_gives_the_same_index(tmp_path, bundled_index):
     build_index(CORPUS, tmp_path / "index", workers=2)
-    pooled = open_search_index(tmp_path / "index")
-    assert ids(pooled, "") == ids(bundled_index, "")
-    assert ids(pooled, "枫桥经验") == ids(bundled_index, "枫桥经验")
+    with open_search_index(tmp_path / "index") as pooled:
+        assert ids(pooled, "") == ids(bundled_index, "")
+        assert ids(pooled, "枫桥经验") == ids(bundled_index, "枫桥经验")
 
 
 def test_incremental_build_indexes_changed_added_and_removed_files_only(tmp_path):
@@ -398,11 +400,11 @@ def test_incremental_build_indexes_changed_added_and_removed_files_only(tmp_path
     second = build_index(corpus, tmp_path / "index")
     assert (second.reports_indexed, second.reports_unchanged, second.reports_removed) == (2, 4, 1)
     assert second.reports_total == first.reports_total
-    index = open_search_index(tmp_path / "index")
-    assert ids(index, "网格化管理") == {"junkou-2023-p6"}
-    assert {passage.report_id for passage in export_passages(index, "扫黑除恶")} == {"new-2024"}
-    assert "wawu-2023" not in {passage.report_id for passage in export_passages(index)}
-    assert ids(index, "枫桥经验") == {"duanyuan-2023-p1", "duanyuan-2024-p2", "shangan-2024-p1"}
+    with open_search_index(tmp_path / "index") as index:
+        assert ids(index, "网格化管理") == {"junkou-2023-p6"}
+        assert {passage.report_id for passage in export_passages(index, "扫黑除恶")} == {"new-2024"}
+        assert "wawu-2023" not in {passage.report_id for passage in export_passages(index)}
+        assert ids(index, "枫桥经验") == {"duanyuan-2023-p1", "duanyuan-2024-p2", "shangan-2024-p1"}
     third = build_index(corpus, tmp_path / "index")
     assert (third.reports_indexed, third.generation) == (0, second.generation)
 
@@ -418,13 +420,14 @@ def test_interrupted_build_leaves_the_previous_index_searchable(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         build_index(corpus, tmp_path / "index", rebuild=True, progress=interrupt)
-    after = open_search_index(tmp_path / "index")
-    assert after.generation == before.generation and before.is_current()
-    assert ids(after, "枫桥经验") == ids(before, "枫桥经验") and not ids(after, "扫黑除恶")
-    assert not [path for path in (tmp_path / "index").iterdir() if path.name.startswith(".building")]
-    # The next build finishes the work.
-    assert build_index(corpus, tmp_path / "index").reports_indexed == 1
-    assert not before.is_current()
+    with before, open_search_index(tmp_path / "index") as after:
+        assert after.generation == before.generation and before.is_current()
+        assert ids(after, "枫桥经验") == ids(before, "枫桥经验") and not ids(after, "扫黑除恶")
+        assert not [path for path in (tmp_path / "index").iterdir() if path.name.startswith(".building")]
+        # The next build finishes the work, and the index opened before can tell it is out of date.
+        assert build_index(corpus, tmp_path / "index").reports_indexed == 1
+        assert not before.is_current()
+        assert ids(before, "枫桥经验") == ids(after, "枫桥经验")
 
 
 def test_a_second_writer_gets_a_sentence(tmp_path):
@@ -444,7 +447,8 @@ def test_a_second_writer_gets_a_sentence(tmp_path):
     finally:
         release.set()
         first.join()
-    assert open_search_index(tmp_path / "index").passage_count() > 0
+    with open_search_index(tmp_path / "index") as index:
+        assert index.passage_count() > 0
 
 
 def test_broken_files_are_skipped_with_a_reason(tmp_path):
@@ -458,6 +462,20 @@ def test_broken_files_are_skipped_with_a_reason(tmp_path):
     assert (again.generation, again.skipped, again.reports_unchanged) == (summary.generation, summary.skipped, 1)
 
 
+def test_build_keeps_each_indexed_report_version_in_the_store(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", {"wawu-2024.txt": SMALL_CORPUS["wawu-2024.txt"]})
+    build_index(corpus, tmp_path / "index")
+    (corpus / "wawu-2024.txt").write_text(SMALL_CORPUS["wawu-2024.txt"] + "二、存在问题\n人手不足。\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    with open_search_index(tmp_path / "index") as index:
+        report = load_report(tmp_path / "index" / STORE_FOLDER, "wawu-2024", index.table.content_hashes[0])
+        assert report is not None and report.passages[-1].text.endswith("人手不足。")
+    # The previous generation's version stays for searches that still use it; a third build drops it.
+    assert len(list((tmp_path / "index" / STORE_FOLDER).iterdir())) == 2
+    build_index(corpus, tmp_path / "index", rebuild=True)
+    assert len(list((tmp_path / "index" / STORE_FOLDER).iterdir())) == 1
+
+
 def test_opening_a_folder_without_an_index_says_how_to_build_one(tmp_path):
     with pytest.raises(IndexUnavailable, match="build it with the index command"):
         open_search_index(tmp_path / "nothing")
@@ -466,10 +484,12 @@ def test_opening_a_folder_without_an_index_says_how_to_build_one(tmp_path):
 def test_an_empty_corpus_gives_an_empty_searchable_index(tmp_path):
     (tmp_path / "corpus").mkdir()
     summary = build_index(tmp_path / "corpus", tmp_path / "index")
-    result = search(open_search_index(tmp_path / "index"), "枫桥经验")
+    with open_search_index(tmp_path / "index") as index:
+        result = search(index, "枫桥经验")
     assert (summary.passages_total, result.total, result.facets["township"]) == (0, 0, ())
 
 
 def test_copying_an_index_folder_keeps_it_searchable(tmp_path, small_index):
     shutil.copytree(small_index.directory, tmp_path / "copy")
-    assert ids(open_search_index(tmp_path / "copy"), "枫桥经验") == ids(small_index, "枫桥经验")
+    with open_search_index(tmp_path / "copy") as copy:
+        assert ids(copy, "枫桥经验") == ids(small_index, "枫桥经验")

@@ -17,7 +17,7 @@ def find_report(index: SearchIndex, report_id: str) -> Report | None:
     row = rows.get(report_id)
     if row is None:
         return None
-    return load_report(index.directory / STORE_FOLDER, report_id, index.table.source_hashes[row])
+    return load_report(index.directory / STORE_FOLDER, report_id, index.table.content_hashes[row])
 
 
 def find_passage(index: SearchIndex, passage_id: str) -> tuple[Report, Passage] | None:

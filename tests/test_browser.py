@@ -1,0 +1,87 @@
+"""A real browser (Debian's headless Chromium, driven by Playwright) searches, filters and follows a hit.
+
+Skips with a sentence where Chromium or Playwright is missing; .ci/run installs both.
+"""
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed; run `apt-get install chromium` to run the browser test.", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed; run `pip install -e '.[test]'`.")
+
+
+@pytest.fixture(scope="module")
+def server_url(app):
+    import waitress
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def page(server_url):
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_search_tick_a_facet_and_land_on_the_highlighted_passage(server_url, page):
+    page.goto(server_url + "/")
+    page.fill("input#q", "枫桥经验")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1.summary")
+    assert "2 篇报告中的 2 个段落" in page.inner_text("h1.summary")
+
+    page.click("aside.facets a:has-text('2024年')")
+    page.wait_for_selector("h1.summary:has-text('2024年')")
+    assert "1 篇报告中的 1 个段落" in page.inner_text("h1.summary")
+    assert page.locator("aside.facets a[aria-pressed='true']").count() == 1
+
+    page.click("ol.hits li.hit h2 a")
+    page.wait_for_selector(".passage.is-target")
+    target = page.locator(".passage.is-target")
+    assert target.get_attribute("id") == "anhui-duji-duanyuan-2024-p11"
+    assert target.locator("mark").first.inner_text() == "枫桥经验"
+    assert target.is_visible()
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900  # scrolled into view
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-passage.png"))
+
+
+def test_phone_width_search_page_keeps_results_readable(server_url, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server_url + "/search?q=法律明白人")
+    hits = page.locator("ol.hits")
+    facets = page.locator("aside.facets")
+    assert hits.bounding_box()["width"] <= 390
+    assert facets.bounding_box()["y"] > hits.bounding_box()["y"]  # facets move below the hits
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-phone.png"), full_page=False)
+    page.set_viewport_size({"width": 1200, "height": 900})
+
+
+def test_keyboard_reaches_the_search_box_and_submits(server_url, page):
+    page.goto(server_url + "/about")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("三重一大")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1.summary")
+    assert "三重一大" in page.inner_text("h1.summary")
