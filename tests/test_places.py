@@ -187,3 +187,156 @@ def test_name_lists_hold_townships_and_counties_apart():
     assert {"段园镇", "东华门街道", "吉忽伦图苏木"} <= township_names()
     assert {"杜集区", "济源市", "彭水苗族土家族自治县"} <= county_names()
     assert "杜集区" not in township_names()
+
+
+# Townships the 2025 table does not list under the county the report names: new, renamed, merged or misspelt.
+# The names below are made up (金湾镇, 柳溪街道 …) or real names put in another county (百善镇, 均口镇).
+
+
+def unlisted_warning_of(place: Place) -> str:
+    assert len(place.warnings) == 1
+    return place.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        # 百善镇 is listed only under 昌平区 and 濉溪县.
+        ("建宁县百善镇人民政府", Place("百善镇", "建宁县", "三明市", "福建省")),
+        # Same city as the listed 濉溪县 百善镇, but the county written decides.
+        ("安徽省淮北市杜集区百善镇人民政府", Place("百善镇", "杜集区", "淮北市", "安徽省")),
+        # 均口镇 is listed only under 福建省建宁县.
+        ("河南省平顶山市鲁山县均口镇人民政府", Place("均口镇", "鲁山县", "平顶山市", "河南省")),
+        # A city's short form with its own suffix (恩施州) before the county; 枫桥镇 is listed in 诸暨市.
+        ("恩施州建始县枫桥镇人民政府", Place("枫桥镇", "建始县", "恩施土家族苗族自治州", "湖北省")),
+        # A county's short form (彭水县) under a 直辖市; 望江镇 is listed in 佳木斯市郊区.
+        ("重庆市彭水县望江镇人民政府", Place("望江镇", "彭水苗族土家族自治县", "重庆市", "重庆市")),
+    ],
+)
+def test_county_written_before_township_wins_over_same_name_listed_elsewhere(header, expected):
+    place = resolve_place(header, "")
+    assert replace(place, warnings=()) == expected
+    assert unlisted_warning_of(place).startswith(
+        f"{expected.township} is not listed under {expected.county} in the 2025 divisions table, which has it only in"
+    )
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("鲁山县金湾镇人民政府", Place("金湾镇", "鲁山县", "平顶山市", "河南省")),
+        # City, county and a 街道 with its 办事处.
+        ("三明市建宁县柳溪街道办事处", Place("柳溪街道", "建宁县", "三明市", "福建省")),
+        ("中共彭水苗族土家族自治县碧水乡委员会", Place("碧水乡", "彭水苗族土家族自治县", "重庆市", "重庆市")),
+        # 朝阳区 is in 北京市 and in 长春市: the prefix decides.
+        ("北京市朝阳区柳芳东街道办事处", Place("柳芳东街道", "朝阳区", "北京市", "北京市")),
+        ("长春市朝阳区柳芳东街道办事处", Place("柳芳东街道", "朝阳区", "长春市", "吉林省")),
+        # 东莞市 governs its towns directly, so it is their county.
+        ("东莞市霞浦镇人民政府", Place("霞浦镇", "东莞市", "东莞市", "广东省")),
+        # 济源示范区 is how 济源市 names itself.
+        ("济源示范区东口镇人民政府", Place("东口镇", "济源市", "济源市", "河南省")),
+        # Traditional script is matched and the name kept in its matching form.
+        ("魯山縣金灣鎮人民政府", Place("金湾镇", "鲁山县", "平顶山市", "河南省")),
+    ],
+)
+def test_unlisted_township_after_its_county_is_kept_as_written_without_code(header, expected):
+    place = resolve_place(header, "")
+    assert replace(place, warnings=()) == expected
+    assert unlisted_warning_of(place) == (
+        f"{expected.township} is not listed under {expected.county} in the 2025 divisions table; it was kept as "
+        "written without a division code, so check its spelling or set it in the catalogue."
+    )
+
+
+@pytest.mark.parametrize(
+    "header, body, township",
+    [
+        # 口镇 (泾阳县) is listed; 新口镇 is not.
+        ("鲁山县新口镇人民政府", "", "新口镇"),
+        ("关于2024年法治政府建设情况的报告", "2024年，新口镇坚持依法行政，新口镇党委带头学法。", "新口镇"),
+        # Not only two-character names: 白沙镇 is listed in many counties, 东白沙镇 in none.
+        ("鲁山县东白沙镇人民政府", "", "东白沙镇"),
+    ],
+)
+def test_listed_name_inside_a_longer_unlisted_name_is_not_taken(header, body, township):
+    place = resolve_place(header, body)
+    assert place.township == township
+    assert place.division_code == ""
+    assert place.county in ("", "鲁山县")
+
+
+def test_listed_name_after_a_word_that_cannot_end_a_place_name_is_found():
+    body = "对照建宁县委部署，由均口镇牵头，和里心镇共建调解平台；均口镇成效明显。"
+    place = resolve_place("关于2023年法治政府建设情况的报告", body)
+    assert place == Place("均口镇", "建宁县", "三明市", "福建省", "350430103")
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("福建省三明市建宁县均口镇人民政府", Place("均口镇", "建宁县", "三明市", "福建省", "350430103")),
+        ("北京市昌平区百善镇人民政府", Place("百善镇", "昌平区", "北京市", "北京市", "110114113")),
+        # The same name in the same city: the county written picks the listed one.
+        ("淮北市濉溪县百善镇人民政府", Place("百善镇", "濉溪县", "淮北市", "安徽省", "340621110")),
+    ],
+)
+def test_listed_township_after_its_county_keeps_its_code(header, expected):
+    assert resolve_place(header, "") == expected
+
+
+def test_body_only_unlisted_township_takes_county_from_addressee():
+    header = "关于2024年法治政府建设情况的报告\n中共鲁山县委、鲁山县人民政府："
+    body = "2024年以来，溪口街道在县委、县政府的坚强领导下，围绕“法治溪口”建设目标，全街道依法行政水平稳步提升。"
+    place = resolve_place(header, body)
+    assert replace(place, warnings=()) == Place("溪口街道", "鲁山县", "平顶山市", "河南省")
+    assert "溪口街道 is not listed under 鲁山县" in unlisted_warning_of(place)
+
+
+def test_body_only_unlisted_township_takes_county_named_in_body():
+    body = "一年来，在县委的领导下，金湾镇获评建宁县平安建设先进集体，金湾镇法治建设稳步推进。"
+    place = resolve_place("2023年法治政府建设情况的报告", body)
+    assert replace(place, warnings=()) == Place("金湾镇", "建宁县", "三明市", "福建省")
+
+
+def test_unlisted_township_without_county_clue_leaves_county_empty_and_warns():
+    place = resolve_place("中共碧水乡委员会  碧水乡人民政府", "2024年，碧水乡坚持依法行政。")
+    assert replace(place, warnings=()) == Place(township="碧水乡")
+    assert unlisted_warning_of(place) == (
+        "碧水乡 is not listed in the 2025 divisions table, and the text names no single county for it; "
+        "set county in the catalogue."
+    )
+
+
+def test_city_before_unlisted_township_takes_county_from_addressee():
+    place = resolve_place("淮北市金湾镇人民政府\n杜集区委、区政府：", "")
+    assert replace(place, warnings=()) == Place("金湾镇", "杜集区", "淮北市", "安徽省")
+
+
+def test_city_before_unlisted_township_without_county_keeps_the_city():
+    place = resolve_place("淮北市金湾镇人民政府", "")
+    assert replace(place, warnings=()) == Place("金湾镇", "", "淮北市", "安徽省")
+    assert "under 安徽省淮北市" in unlisted_warning_of(place)
+
+
+def test_county_in_header_outweighs_township_listed_in_a_county_never_named():
+    place = resolve_place("均口镇人民政府\n中共鲁山县委、鲁山县人民政府：", "")
+    assert replace(place, warnings=()) == Place("均口镇", "鲁山县", "平顶山市", "河南省")
+    assert "which has it only in 福建省三明市建宁县" in unlisted_warning_of(place)
+
+
+def test_province_named_in_text_rules_out_the_only_listed_township_elsewhere():
+    body = "2024年，均口镇深入学习贯彻习近平总书记关于河南工作的重要讲话精神。"
+    place = resolve_place("中共均口镇委员会  均口镇人民政府", body)
+    assert replace(place, warnings=()) == Place("均口镇", "", "", "河南省")
+    assert "names no single county" in unlisted_warning_of(place)
+
+
+def test_general_phrases_in_the_opening_are_not_townships():
+    body = "2024年，推进城乡一体化，依法镇压违法犯罪，打造特色小镇，全镇上下齐心，镇村两级联动。"
+    assert resolve_place("关于2024年法治政府建设情况的报告", body) == Place(warnings=(NO_TOWNSHIP_WARNING,))
+
+
+def test_header_words_that_are_not_townships_leave_the_county_alone():
+    # 城乡建设局 after a county is an office, not a township called 城乡.
+    place = resolve_place("鲁山县城乡建设局\n关于2024年法治政府建设情况的报告", "")
+    assert place == Place("", "鲁山县", "平顶山市", "河南省", "", (NO_TOWNSHIP_WARNING,))
