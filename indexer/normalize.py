@@ -29,8 +29,13 @@ def fold_for_matching(text: str) -> str:
 
     The result has exactly the length of the input, so offsets found in it are offsets in the text.
     """
-    table = _fold_table()
-    return "".join([table.get(char, char) for char in text])
+    return text.translate(_translation_table())
+
+
+@lru_cache(maxsize=1)
+def _translation_table() -> dict[int, str]:
+    # Every entry maps one character to one character, so str.translate keeps offsets (and runs in C).
+    return {ord(char): folded for char, folded in _fold_table().items()}
 
 
 @lru_cache(maxsize=1)
