@@ -85,6 +85,7 @@ _DATE_LINE = re.compile(r"^\s*[（(]?\s*(?:\d{4}|[〇零一二三四五六七八
 _MIN_BROKEN_LINE = 20
 _MAX_HEADING_LINE = 60
 _MAX_TITLE_LINE = 40
+_WIDE_CHARACTER = re.compile("[\u2e80-\U0010ffff]")
 _CLAUSE_PUNCTUATION = re.compile(r"[，,、；;：:。]")
 
 
@@ -109,7 +110,7 @@ def normalize_text(raw: str) -> str:
 
 def display_width(line: str) -> int:
     """How wide a line is on the page: a CJK character counts twice a Latin one."""
-    return sum(2 if ord(char) >= 0x2E80 else 1 for char in line)
+    return len(line) + len(_WIDE_CHARACTER.findall(line))
 
 
 def detect_wrap_width(lines: list[str]) -> int | None:

@@ -166,6 +166,7 @@ class _Tables(NamedTuple):
     longest_township: int
     area_lengths: tuple[int, ...]  # the lengths of the keys of both area tables, longest first
     area_prefixes: frozenset[str]  # every beginning of a key of both area tables, to stop looking early
+    area_openings: frozenset[str]  # the first two characters of every key: most positions of a text fail this at once
 
 
 def resolve_place(header: str, body: str) -> Place:
@@ -386,8 +387,12 @@ def _is_ideograph(character: str) -> bool:
 def _find_area_chains(text: str, tables: _Tables) -> dict[int, _Chain]:
     """Runs of area names, each inside the one before (吉安市井冈山市), keyed by where they end."""
     chains: dict[int, _Chain] = {}
+    openings = tables.area_openings
     position = 0
     while position < len(text):
+        if text[position : position + 2] not in openings:
+            position += 1
+            continue
         length, codes = _area_at(text, position, tables, inside=frozenset())
         if not length:
             position += 1
@@ -429,7 +434,9 @@ def _area_at(text: str, position: int, tables: _Tables, inside: frozenset[str]) 
 def _area_keys_at(text: str, position: int, tables: _Tables) -> list[str]:
     """The keys of either area table that the text has at `position`, longest first."""
     keys = []
-    end = position + 1
+    if text[position : position + 2] not in tables.area_openings:
+        return keys
+    end = position + 2
     while end <= len(text) and text[position:end] in tables.area_prefixes:
         key = text[position:end]
         if key in tables.areas or key in tables.short_areas:
@@ -473,9 +480,10 @@ def _find_area_codes(text: str, tables: _Tables, township_mentions: list[_Mentio
     for mention in township_mentions:
         covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     codes: set[str] = set()
+    openings = tables.area_openings
     position = 0
     while position < len(text):
-        if not covered[position]:
+        if not covered[position] and text[position : position + 2] in openings:
             for key in _area_keys_at(text, position, tables):
                 length = len(key)
                 found = _area_codes_at(text, position, length, tables)
@@ -833,6 +841,7 @@ def _tables() -> _Tables:
         longest_township=max(map(len, [*townships, *historical])),
         area_lengths=tuple(sorted({len(key) for key in [*areas, *short_areas]}, reverse=True)),
         area_prefixes=frozenset(key[:length] for key in [*areas, *short_areas] for length in range(1, len(key) + 1)),
+        area_openings=frozenset(key[:2] for key in [*areas, *short_areas]),
     )
 
 
