@@ -16,9 +16,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["fazhi_index"] = IndexHolder(settings.index_dir)
 
-    from webui import api, errors, pages
+    from webui import api, errors, law_views, pages, research
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(research.blueprint)
+    app.register_blueprint(research.api_blueprint)
+    app.register_blueprint(law_views.blueprint)
+    app.register_blueprint(law_views.api_blueprint)
     errors.install(app)
     return app
