@@ -20,6 +20,7 @@ class IndexHolder:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._index: SearchIndex | None = None
+        self._replaced: list[SearchIndex] = []
         self._checked_at = 0.0
         self._lock = threading.Lock()
 
@@ -31,7 +32,18 @@ class IndexHolder:
             return index
         with self._lock:
             if self._index is None or not self._index.is_current():
-                # An older index object stays valid for requests still using it; it is not closed here.
-                self._index = open_search_index(self.index_dir)
+                # An older index stays open for requests still using it; it is closed with the holder.
+                newer = open_search_index(self.index_dir)
+                if self._index is not None:
+                    self._replaced.append(self._index)
+                self._index = newer
             self._checked_at = now
             return self._index
+
+    def close(self) -> None:
+        """Close every index this holder opened."""
+        with self._lock:
+            for index in [*self._replaced, *([self._index] if self._index else [])]:
+                index.close()
+            self._replaced.clear()
+            self._index = None
