@@ -1,0 +1,125 @@
+"""Load test: concurrent clients on a running `fazhi serve`, a realistic mix of requests, for a fixed time.
+
+    fazhi serve --corpus bench/out/corpus_10000 --index bench/out/index_10000 --port 5055 &
+    python bench/load_test.py --url http://127.0.0.1:5055 --clients 20 --seconds 30
+
+Only loopback addresses are accepted. Each client loops: a search page, its JSON twin, a filtered search
+(township / year / section / law), the next page, a report page reached from a hit. Prints throughput,
+p50/p95 latency per kind and overall, and the count of errors (any status other than 200, or a failure).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from measure import percentile  # noqa: E402
+from workload import read_queries  # noqa: E402
+
+FILTERS = (
+    {}, {"year": "2024"}, {"year": "2021..2023"}, {"section": "problems"}, {"law": "民法典"},
+    {"province": "河南省"}, {"township": "段园镇"}, {"section": "measures", "year": "2022"},
+)
+
+
+class Client(threading.Thread):
+    """One simulated user, with its own connection."""
+
+    def __init__(self, host: str, port: int, queries: list[str], deadline: float, seed: int) -> None:
+        super().__init__(daemon=True)
+        self.host, self.port, self.queries, self.deadline = host, port, queries, deadline
+        self.random = random.Random(seed)
+        self.timings: list[tuple[str, float]] = []
+        self.errors: list[str] = []
+
+    def get(self, kind: str, path: str) -> bytes | None:
+        started = time.perf_counter()
+        try:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+        except OSError as error:
+            self.errors.append(f"{kind} {path}: {error}")
+            time.sleep(0.1)  # a refused connection fails at once; do not spin
+            return None
+        self.timings.append((kind, (time.perf_counter() - started) * 1000))
+        if response.status != 200:
+            self.errors.append(f"{kind} {path}: HTTP {response.status}")
+            return None
+        return body
+
+    def run(self) -> None:
+        while time.monotonic() < self.deadline:
+            query = self.random.choice(self.queries)
+            filters = self.random.choice(FILTERS)
+            self.get("search page", "/search?" + urlencode({"q": query}))
+            body = self.get("search api", "/api/search?" + urlencode({"q": query, **filters}))
+            self.get("filtered page", "/search?" + urlencode({"q": query, **filters, "page": 2}))
+            if body:
+                hits = json.loads(body)["hits"]
+                if hits:
+                    hit = self.random.choice(hits)
+                    self.get("report page", f"/reports/{quote(hit['report_id'])}?" + urlencode({"q": query}))
+
+
+def wait_until_serving(host: str, port: int, seconds: float = 600) -> None:
+    """Block until the server answers (fazhi serve indexes the corpus before it listens)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(host, port, timeout=5)
+            connection.request("GET", "/about")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"Nothing answered at {host}:{port} within {seconds:.0f} s; is `fazhi serve` running?")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:5000", help="the running server (loopback only)")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    arguments = parser.parse_args()
+    address = urlsplit(arguments.url)
+    if address.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("The load test only targets this machine's loopback address (127.0.0.1 or localhost).")
+    queries = [line for line in read_queries() if ":" not in line]
+    wait_until_serving(address.hostname, address.port or 80)
+    deadline = time.monotonic() + arguments.seconds
+    clients = [Client(address.hostname, address.port or 80, queries, deadline, seed) for seed in range(arguments.clients)]
+    started = time.perf_counter()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(arguments.seconds + 60)
+    elapsed = time.perf_counter() - started
+    timings = [item for client in clients for item in client.timings]
+    errors = [item for client in clients for item in client.errors]
+    print(f"{arguments.clients} clients, {elapsed:.1f} s: {len(timings)} requests, {len(timings) / elapsed:.1f} requests/s, {len(errors)} errors")
+    for kind in sorted({kind for kind, _ in timings}):
+        values = [ms for item_kind, ms in timings if item_kind == kind]
+        print(f"  {kind:<14} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+    values = [ms for _, ms in timings]
+    if values:
+        print(f"  {'all':<14} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+    for error in errors[:10]:
+        print("  error:", error)
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()

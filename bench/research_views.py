@@ -1,0 +1,155 @@
+"""Time the research views (concordance, trends, coverage) on the benchmark corpus and print the figures.
+
+    python bench/research_views.py                  # 10,000 reports; builds bench/out/research_index_10000 once (~4 min)
+    python bench/research_views.py --reports 1000
+
+Each case is timed as the JSON API runs it (the indexer function and the JSON shaping) and as a whole
+request through Flask (/api/… and the HTML page): the first, cold call (it fills the per-index caches),
+then the median of the timed warm runs. The target is under 1 s each.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from workload import ensure_corpus  # noqa: E402
+
+from indexer.build import build_index  # noqa: E402
+from indexer.concordance import concordance, concordance_to_json  # noqa: E402
+from indexer.coverage import DEFAULT_TOPICS, coverage, coverage_to_json  # noqa: E402
+from indexer.query import SearchFilters, build_filters  # noqa: E402
+from indexer.search import IndexUnavailable, SearchIndex, open_search_index  # noqa: E402
+from indexer.trends import trends, trends_to_json  # noqa: E402
+
+TIMED_RUNS = 5
+TARGET_SECONDS = 1.0
+
+
+def filters(**values: list[str]) -> SearchFilters:
+    """Filters from option-like values, as the web app builds them."""
+    built, _ = build_filters(**values)
+    return built
+
+
+TOPICS_AND_LAW = DEFAULT_TOPICS + ("law:民法典",)
+SIX_QUERIES = ("普法宣传", "法律明白人", "民法典", "信访", "禁毒", "法律顾问")
+
+# (view, label, the call the API makes, the same request's URL parameters)
+CASES = [
+    ("kwic", "枫桥经验", lambda index: concordance_to_json(concordance(index, "枫桥经验")), [("q", "枫桥经验")]),
+    ("kwic", "法治 (document order)", lambda index: concordance_to_json(concordance(index, "法治")), [("q", "法治")]),
+    ("kwic", "法治 page 200", lambda index: concordance_to_json(concordance(index, "法治", page=200)),
+     [("q", "法治"), ("page", "200")]),
+    ("kwic", "法治 sort=right", lambda index: concordance_to_json(concordance(index, "法治", sort="right")),
+     [("q", "法治"), ("sort", "right")]),
+    ("kwic", "法治 sort=left page 50", lambda index: concordance_to_json(concordance(index, "法治", sort="left", page=50)),
+     [("q", "法治"), ("sort", "left"), ("page", "50")]),
+    ("kwic", "行政执法 section:problems sort=right",
+     lambda index: concordance_to_json(concordance(index, "行政执法 section:problems", sort="right")),
+     [("q", "行政执法 section:problems"), ("sort", "right")]),
+    ("trends", "枫桥经验 vs 网格化", lambda index: trends_to_json(trends(index, ("枫桥经验", "网格化"))),
+     [("q", "枫桥经验"), ("q", "网格化")]),
+    ("trends", "法治 (most passages)", lambda index: trends_to_json(trends(index, ("法治",))), [("q", "法治")]),
+    ("trends", "6 queries, 河南省", lambda index: trends_to_json(trends(index, SIX_QUERIES, filters(province=["河南省"]))),
+     [*(("q", query) for query in SIX_QUERIES), ("province", "河南省")]),
+    ("coverage", "default topics, all reports", lambda index: coverage_to_json(coverage(index)), []),
+    ("coverage", "default topics, last page", lambda index: coverage_to_json(coverage(index, page=100)), [("page", "100")]),
+    ("coverage", "topics + law:民法典, 2023",
+     lambda index: coverage_to_json(coverage(index, TOPICS_AND_LAW, filters(year=["2023"]))),
+     [("topics", "、".join(TOPICS_AND_LAW)), ("year", "2023")]),
+]
+
+
+def ensure_index(corpus: Path, index_dir: Path, rebuild: bool) -> tuple[SearchIndex, float | None]:
+    """The research benchmark's own index, built from the corpus when missing or unreadable; -> (index, build seconds)."""
+    if not rebuild:
+        try:
+            return open_search_index(index_dir), None
+        except IndexUnavailable:
+            pass
+    print(f"Building {index_dir} from {corpus} …", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    build_index(corpus, index_dir, rebuild=True)
+    return open_search_index(index_dir), time.perf_counter() - started
+
+
+def timed(call) -> tuple[float, list[float]]:
+    """(the first call's seconds, the warm runs' seconds)."""
+    started = time.perf_counter()
+    call()
+    first = time.perf_counter() - started
+    runs = []
+    for _ in range(TIMED_RUNS):
+        started = time.perf_counter()
+        call()
+        runs.append(time.perf_counter() - started)
+    return first, runs
+
+
+def run(reports: int, out_dir: Path, rebuild: bool) -> dict:
+    """Time every case; print a table and return the figures."""
+    from webui import create_app
+    from webui.settings import Settings
+
+    corpus = ensure_corpus(reports, out_dir)
+    index_dir = out_dir / f"research_index_{reports}"
+    index, build_seconds = ensure_index(corpus, index_dir, rebuild)
+    client = create_app(Settings(index_dir=index_dir, corpus_dir=corpus)).test_client()
+    results = []
+    for view, label, call, parameters in CASES:
+        first, runs = timed(lambda: call(index))
+        web = {}
+        for name, url in (("api", f"/api/{view}?{urlencode(parameters)}"), ("page", f"/{view}?{urlencode(parameters)}")):
+            status = client.get(url).status_code
+            if status != 200:
+                raise SystemExit(f"{url} answered {status}; fix the view before timing it.")
+            _, web_runs = timed(lambda: client.get(url).get_data())
+            web[name] = statistics.median(web_runs)
+        results.append({
+            "view": view, "case": label, "first_s": round(first, 4), "median_s": round(statistics.median(runs), 4),
+            "api_request_s": round(web["api"], 4), "page_request_s": round(web["page"], 4),
+        })
+    index.close()
+    figures = {
+        "reports": reports,
+        "passages": len(index.live_rows),
+        "index_build_s": None if build_seconds is None else round(build_seconds, 1),
+        "cases": results,
+        "slowest_s": max(max(item["first_s"], item["median_s"], item["api_request_s"], item["page_request_s"]) for item in results),
+    }
+    print(f"{reports} reports, {figures['passages']} passages" + (f"; index built in {build_seconds:.0f} s" if build_seconds else ""))
+    print(f"{'view':<9}{'case':<40}{'first':>8}{'median':>8}{'/api':>8}{'page':>8}   (seconds)")
+    for item in results:
+        # Chinese characters take two columns: pad the case by its display width, not its length.
+        case = item["case"] + " " * (40 - len(item["case"].encode("gbk", errors="replace")))
+        print(f"{item['view']:<9}{case}{item['first_s']:>8.3f}{item['median_s']:>8.3f}"
+              f"{item['api_request_s']:>8.3f}{item['page_request_s']:>8.3f}")
+    verdict = "within" if figures["slowest_s"] < TARGET_SECONDS else "OVER"
+    print(f"slowest: {figures['slowest_s']:.3f} s ({verdict} the {TARGET_SECONDS:.0f} s target)")
+    return figures
+
+
+def main() -> None:
+    """Parse the options, run, and save the figures beside the corpus."""
+    parser = argparse.ArgumentParser(description="Time the concordance, trends and coverage views.")
+    parser.add_argument("--reports", type=int, default=10_000, help="corpus size (default 10000)")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="where corpora and indexes live (default bench/out)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the research index even when it opens")
+    arguments = parser.parse_args()
+    figures = run(arguments.reports, arguments.out, arguments.rebuild)
+    (arguments.out / f"research_views_{arguments.reports}.json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()
