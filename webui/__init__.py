@@ -25,4 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(law_views.blueprint)
     app.register_blueprint(law_views.api_blueprint)
     errors.install(app)
+    from webui.facet_groups import group_townships
+
+    app.jinja_env.globals["group_townships"] = group_townships
     return app

@@ -1,0 +1,39 @@
+"""Township facet values in, the same values grouped under their province and county out (for the sidebar)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from indexer.search import FacetValue, SearchIndex
+
+
+@dataclass(frozen=True)
+class TownshipGroup:
+    """The townships of one county, under its province."""
+
+    province: str
+    county: str
+    townships: tuple[FacetValue, ...]
+
+
+def township_places(index: SearchIndex) -> dict[str, tuple[str, str]]:
+    """Each township's (province, county), as the index has them (cached per opened index)."""
+    places = index._cache.get("township_places")
+    if places is None:
+        table = index.table
+        places = {}
+        for township, county, province in zip(table.townships, table.counties, table.provinces):
+            if township:
+                places.setdefault(township, (province, county))
+        index._cache["township_places"] = places
+    return places
+
+
+def group_townships(values: tuple[FacetValue, ...]) -> list[TownshipGroup]:
+    """Townships grouped by province and county, groups ordered by their largest count, as facets are."""
+    places = township_places(current_app.extensions["fazhi_index"].get())
+    groups: dict[tuple[str, str], list[FacetValue]] = {}
+    for value in values:
+        groups.setdefault(places.get(value.value, ("", "")), []).append(value)
+    return [TownshipGroup(province, county, tuple(items)) for (province, county), items in groups.items()]
