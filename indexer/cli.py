@@ -137,7 +137,7 @@ def _open_index(index_dir: Path):
     try:
         return open_search_index(index_dir)
     except IndexUnavailable as problem:
-        print(problem, file=sys.stderr)
+        print(f"{problem} Command: fazhi index --corpus CORPUS_FOLDER --index {index_dir}", file=sys.stderr)
         return None
 
 
@@ -187,7 +187,10 @@ def run_search(arguments: argparse.Namespace) -> int:
     if arguments.page < 1 or not 1 <= arguments.per_page <= 100:
         print("--page must be 1 or more and --per-page between 1 and 100.", file=sys.stderr)
         return 2
-    result = search(index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page, sort=arguments.sort)
+    try:
+        result = search(index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page, sort=arguments.sort)
+    finally:
+        index.close()
     if arguments.json:
         print(json.dumps(search_result_to_json(result), ensure_ascii=False, indent=2))
     else:
@@ -229,12 +232,15 @@ def run_export(arguments: argparse.Namespace) -> int:
             yield passage
 
     lines = export_lines(counting(export_passages(index, arguments.query, _filters(arguments))), arguments.format)
-    if arguments.output:
-        with arguments.output.open("w", encoding="utf-8", newline="") as stream:
-            stream.writelines(lines)
-        print(f"Wrote {counted[0]} passages to {arguments.output}.", file=sys.stderr)
-    else:
-        sys.stdout.writelines(lines)
+    try:
+        if arguments.output:
+            with arguments.output.open("w", encoding="utf-8", newline="") as stream:
+                stream.writelines(lines)
+            print(f"Wrote {counted[0]} passages to {arguments.output}.", file=sys.stderr)
+        else:
+            sys.stdout.writelines(lines)
+    finally:
+        index.close()
     return 0
 
 
