@@ -53,6 +53,9 @@ CASES = [
      [("q", "法治"), ("sort", "right")]),
     ("kwic", "法治 sort=left page 50", lambda index: concordance_to_json(concordance(index, "法治", sort="left", page=50)),
      [("q", "法治"), ("sort", "left"), ("page", "50")]),
+    # The worst case: two single characters, over a million occurrences to sort.
+    ("kwic", "法 OR 治 sort=left (1.2M occurrences)", lambda index: concordance_to_json(concordance(index, "法 OR 治", sort="left")),
+     [("q", "法 OR 治"), ("sort", "left")]),
     ("kwic", "行政执法 section:problems sort=right",
      lambda index: concordance_to_json(concordance(index, "行政执法 section:problems", sort="right")),
      [("q", "行政执法 section:problems"), ("sort", "right")]),

@@ -5,9 +5,13 @@ import argparse
 import html
 import json
 import sys
+import unicodedata
+from itertools import islice
 from pathlib import Path
 
 from indexer.build import BuildError, BuildProgress, BuildSummary, build_index
+from indexer.concordance import CONCORDANCE_SORTS, Concordance, ConcordanceLine, concordance, concordance_lines
+from indexer.concordance import MAX_PER_PAGE as CONCORDANCE_MAX_PER_PAGE
 from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX, iter_report_files, parse_report
 from indexer.query import build_filters
 from indexer.report import Report, Section, UnreadableDocument
@@ -78,6 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
     search_command.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
     search_command.add_argument("--json", action="store_true", help="print the result as one JSON object")
     search_command.set_defaults(run=run_search)
+
+    kwic = commands.add_parser(
+        "kwic",
+        help="print every occurrence of a query with its left and right context (a concordance)",
+        description="Every occurrence of the query's phrases in the passages search matches, one line each: left "
+        "context, the match and right context aligned, then township, year and section type.",
+        epilog="example: fazhi kwic 枫桥经验 --year 2024 --sort right",
+    )
+    kwic.add_argument("query", help="the word or phrase to find (query syntax as in search)")
+    _add_filter_options(kwic)
+    kwic.add_argument("--sort", choices=CONCORDANCE_SORTS, default="document", help="document order (default), or by the left or right context")
+    kwic.add_argument("--limit", type=int, default=50, help="lines to print (default 50, 0 for all)")
+    kwic.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
+    kwic.set_defaults(run=run_kwic)
 
     export = commands.add_parser(
         "export",
@@ -196,6 +214,51 @@ def run_search(arguments: argparse.Namespace) -> int:
     else:
         print(format_search_result(result, sys.stdout.isatty()))
     return 0
+
+
+def run_kwic(arguments: argparse.Namespace) -> int:
+    """`fazhi kwic`: the concordance lines of a query, aligned on the match."""
+    if not arguments.query.strip():
+        print("Give a word or phrase to find, for example: fazhi kwic 枫桥经验", file=sys.stderr)
+        return 2
+    if arguments.limit < 0:
+        print("--limit must be 0 (every line) or more.", file=sys.stderr)
+        return 2
+    index = _open_index(arguments.index)
+    if index is None:
+        return 1
+    filters = _filters(arguments)
+    with index:
+        result = concordance(index, arguments.query, filters, per_page=min(arguments.limit or 1, CONCORDANCE_MAX_PER_PAGE), sort=arguments.sort)
+        lines = result.lines
+        if arguments.limit == 0 or arguments.limit > CONCORDANCE_MAX_PER_PAGE:
+            # More lines than a page holds: read them from the full concordance.
+            lines = tuple(islice(concordance_lines(index, arguments.query, filters, sort=arguments.sort), arguments.limit or None))
+    if result.notice:
+        print(f"note: {result.notice}", file=sys.stderr)
+    print(format_concordance(result, lines, sys.stdout.isatty()))
+    return 0
+
+
+def format_concordance(result: Concordance, lines: tuple[ConcordanceLine, ...], on_terminal: bool) -> str:
+    """Concordance lines with the matches in one column, whatever the width of Chinese and Latin characters."""
+    start, end = ("\033[1m", "\033[0m") if on_terminal else ("【", "】")
+    shown = f" (the first {len(lines)})" if len(lines) < result.total else ""
+    heading = f"{result.total} occurrences in {result.total_passages} passages of {result.total_reports} reports{shown}"
+    left_width = max((_display_width(line.left) for line in lines), default=0)
+    right_width = max((_display_width(line.right) for line in lines), default=0)
+    rows = [heading]
+    for line in lines:
+        left = " " * (left_width - _display_width(line.left)) + line.left
+        right = line.right + " " * (right_width - _display_width(line.right))
+        place = " ".join(part for part in (line.township, f"{line.year}" if line.year else "", line.section_label) if part)
+        rows.append(f"{left} {start}{line.match}{end} {right}  {place}")
+    return "\n".join(rows)
+
+
+def _display_width(text: str) -> int:
+    # Chinese characters take two terminal columns, Latin letters and digits one.
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def format_search_result(result: SearchResult, on_terminal: bool) -> str:

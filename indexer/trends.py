@@ -1,0 +1,133 @@
+"""Queries and filters in, how often each query occurs by year and by province out.
+
+Counts are reports and passages matching (search's matching), and the share of all reports of that year
+or province under the same filters, so that a year with more reports does not look like a trend.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from indexer.concordance import filtered_rows, match_rows
+from indexer.query import SearchFilters
+from indexer.search import SearchIndex
+
+MAX_QUERIES = 6
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One year or province of a series: reports and passages matching, and all reports there."""
+
+    value: str  # a year as digits, or a province name
+    reports: int
+    passages: int
+    all_reports: int
+
+    @property
+    def share(self) -> float:
+        """Matching reports as a fraction of all reports of the year or province (0 when there are none)."""
+        return self.reports / self.all_reports if self.all_reports else 0.0
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One query's counts; years and provinces with reports but no match are included with zeros."""
+
+    query: str
+    filters: SearchFilters  # the query's field filters and the caller's, combined
+    notice: str
+    reports: int
+    passages: int
+    by_year: tuple[TrendPoint, ...]  # oldest first
+    by_province: tuple[TrendPoint, ...]  # most reports first
+
+
+@dataclass(frozen=True)
+class Trends:
+    """The series of several queries under the same filters, with the years and provinces any of them spans."""
+
+    filters: SearchFilters
+    series: tuple[TrendSeries, ...]
+    years: tuple[int, ...]
+    provinces: tuple[str, ...]
+
+
+def trends(index: SearchIndex, queries: tuple[str, ...], filters: SearchFilters = SearchFilters()) -> Trends:
+    """Each query's reports, passages and share of reports by year and by province (reports of unknown year or province left out)."""
+    series = tuple(_series(index, query, filters) for query in dict.fromkeys(queries) if query.strip())
+    years = sorted({int(point.value) for one in series for point in one.by_year})
+    provinces = {}
+    for one in series:
+        for point in one.by_province:
+            provinces[point.value] = max(provinces.get(point.value, 0), point.all_reports)
+    return Trends(
+        filters=filters,
+        series=series,
+        years=tuple(years),
+        provinces=tuple(sorted(provinces, key=lambda name: (-provinces[name], name))),
+    )
+
+
+def trends_to_json(result: Trends) -> dict:
+    """The JSON of `GET /api/trends`."""
+    return {
+        "years": list(result.years),
+        "provinces": list(result.provinces),
+        "series": [
+            {
+                "query": one.query,
+                "notice": one.notice,
+                "reports": one.reports,
+                "passages": one.passages,
+                "by_year": [{"year": int(point.value), **_point_to_json(point)} for point in one.by_year],
+                "by_province": [{"province": point.value, **_point_to_json(point)} for point in one.by_province],
+            }
+            for one in result.series
+        ],
+    }
+
+
+def _point_to_json(point: TrendPoint) -> dict:
+    return {"reports": point.reports, "passages": point.passages, "all_reports": point.all_reports, "share": round(point.share, 4)}
+
+
+def _series(index: SearchIndex, query: str, filters: SearchFilters) -> TrendSeries:
+    matched = match_rows(index, query, filters)
+    report_rows = index.table.report_rows
+    matching_reports = set(map(report_rows.__getitem__, matched.rows))
+    all_reports = _reports_under(index, matched.filters)
+    return TrendSeries(
+        query=query,
+        filters=matched.filters,
+        notice=matched.parsed.notice,
+        reports=len(matching_reports),
+        passages=len(matched.rows),
+        by_year=_points(index, "year", matched.rows, matching_reports, all_reports, by_value=True),
+        by_province=_points(index, "province", matched.rows, matching_reports, all_reports, by_value=False),
+    )
+
+
+def _reports_under(index: SearchIndex, filters: SearchFilters) -> set[int]:
+    """The report rows with at least one passage passing the filters (remembered for the unfiltered index)."""
+    if filters.is_empty():
+        if "trends all reports" not in index._cache:
+            index._cache["trends all reports"] = frozenset(map(index.table.report_rows.__getitem__, index.live_rows))
+        return index._cache["trends all reports"]
+    return set(map(index.table.report_rows.__getitem__, filtered_rows(index, filters)))
+
+
+def _points(
+    index: SearchIndex, name: str, rows: list[int], matching_reports: set[int], all_reports: set[int], by_value: bool
+) -> tuple[TrendPoint, ...]:
+    """Counts per value of a report facet; values sorted by value (years) or by all reports (provinces)."""
+    report_values = index.report_values[name]
+    passages = Counter(map(index.row_values[name].__getitem__, rows))
+    reports = Counter(map(report_values.__getitem__, matching_reports))
+    totals = Counter(map(report_values.__getitem__, all_reports))
+    totals.pop("", None)
+    if by_value:
+        values = sorted(totals, key=int)
+    else:
+        values = sorted(totals, key=lambda value: (-totals[value], value))
+    return tuple(TrendPoint(value, reports[value], passages[value], totals[value]) for value in values)
