@@ -85,3 +85,20 @@ def test_keyboard_reaches_the_search_box_and_submits(server_url, page):
     page.keyboard.press("Enter")
     page.wait_for_selector("h1.summary")
     assert "三重一大" in page.inner_text("h1.summary")
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/kwic?q=枫桥经验", "枫桥经验"),
+        ("/trends?q=枫桥经验&q=网格化", "枫桥经验"),
+        ("/coverage", "普法"),
+    ],
+)
+def test_research_views_render_in_the_browser(server_url, page, path, expected):
+    response = page.goto(server_url + path)
+    assert response.status == 200
+    assert expected in page.inner_text("main")
+    name = path.strip("/").split("?")[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
