@@ -17,7 +17,7 @@ import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.analysis import count_rank_words, match_keys, segmenter
 from indexer.catalogue import Catalogue, load_catalogue
+from indexer.duplicates import NO_GROUP, group_near_duplicates, passage_signature, read_signatures, write_signatures
 from indexer.normalize import fold_for_matching
 from indexer.pipeline import PARSER_VERSION, iter_report_files, parse_report, report_id_for
 from indexer.report import Report, UnreadableDocument
@@ -38,6 +39,7 @@ from indexer.schema import (
     INDEX_FORMAT,
     POINTER_FILE,
     POSTING_TYPE,
+    SIGNATURE_FILE,
     TABLE_COLUMNS,
     TABLE_FILE,
     PassageTable,
@@ -147,6 +149,7 @@ class _AnalysedPassage:
     document: dict  # the Whoosh fields, the rank fields as word counts
     row: _PassageRow
     law_labels: tuple[tuple[str, str], ...]
+    signature: bytes  # duplicates.passage_signature of the folded text (b"" when too short or not wanted)
 
 
 @dataclass(frozen=True)
@@ -162,11 +165,13 @@ def build_index(
     rebuild: bool = False,
     progress: Callable[[BuildProgress], None] | None = None,
     workers: int | None = None,
+    find_duplicates: bool = True,
 ) -> BuildSummary:
     """Index the new and changed report files of a corpus folder (all of them with `rebuild`) and drop removed ones.
 
     `progress` is called after each parsed file; whatever it raises stops the build and leaves the index
     as it was. `workers` is the number of parsing processes (by default one per core for 16 files or more).
+    `find_duplicates` groups near-duplicate passages across reports (off only to measure what it costs).
     Raises BuildLocked when another build holds the folder, BuildError when the corpus folder is missing.
     """
     started = time.perf_counter()
@@ -198,9 +203,13 @@ def build_index(
                 index_dir / previous_generation if previous is not None else None,
                 previous,
                 plan,
-                partial(_analyse_file, corpus_dir=corpus_dir, catalogue=catalogue, store_dir=index_dir / STORE_FOLDER),
+                partial(
+                    _analyse_file, corpus_dir=corpus_dir, catalogue=catalogue, store_dir=index_dir / STORE_FOLDER,
+                    find_duplicates=find_duplicates,
+                ),
                 progress,
                 workers,
+                find_duplicates,
             )
             generation = _publish(index_dir, workdir)
         except BaseException:
@@ -305,7 +314,7 @@ def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> t
 
 
 def _analyse_file(
-    source: _Source, corpus_dir: Path, catalogue: Catalogue, store_dir: Path
+    source: _Source, corpus_dir: Path, catalogue: Catalogue, store_dir: Path, find_duplicates: bool = True
 ) -> _AnalysedReport | SkippedFile:
     """Parse one file, keep the report in the store and segment its passages (in a worker process)."""
     try:
@@ -315,11 +324,11 @@ def _analyse_file(
         return SkippedFile(source.path, str(error))
     except OSError as error:
         return SkippedFile(source.path, f"It could not be read or stored ({error.strerror}).")
-    return _analyse_report(report, source)
+    return _analyse_report(report, source, find_duplicates)
 
 
-def _analyse_report(report: Report, source: _Source) -> _AnalysedReport:
-    """The Whoosh documents and table rows of a report's passages, each passage folded and segmented once."""
+def _analyse_report(report: Report, source: _Source, find_duplicates: bool = True) -> _AnalysedReport:
+    """The Whoosh documents, table rows and signatures of a report's passages, each passage folded and segmented once."""
     report_fields = {
         "report_id": report.report_id,
         "title": report.title,
@@ -362,7 +371,8 @@ def _analyse_report(report: Report, source: _Source) -> _AnalysedReport:
             heading_length=sum(heading_words.values()),
         )
         labels = tuple(sorted({(citation.name, citation.label) for citation in passage.cited_laws}))
-        passages.append(_AnalysedPassage(document, row, labels))
+        signature = passage_signature(folded_text) if find_duplicates else b""
+        passages.append(_AnalysedPassage(document, row, labels, signature))
     report_row = _ReportRow(
         report.title, report.township, report.county, report.city, report.province, report.year,
         source.relative_path, source.source_hash, report.content_hash,
@@ -378,13 +388,15 @@ def _write_generation(
     analyse: Callable[[_Source], _AnalysedReport | SkippedFile],
     progress: Callable[[BuildProgress], None] | None,
     workers: int | None,
+    find_duplicates: bool,
 ) -> tuple[PassageTable, int, int, tuple[SkippedFile, ...]]:
-    """Write a complete generation into `workdir`: Whoosh documents, then the passage table that mirrors them.
+    """Write a complete generation into `workdir`: Whoosh documents, then the passage table that mirrors them,
+    with the near-duplicate groups, and the signatures they were found from.
 
     Returns the table, the reports and passages written, and the files that could not be parsed.
     """
     if previous_dir is not None:
-        shutil.copytree(previous_dir, workdir, ignore=shutil.ignore_patterns(TABLE_FILE, "*LOCK"))
+        shutil.copytree(previous_dir, workdir, ignore=shutil.ignore_patterns(TABLE_FILE, SIGNATURE_FILE, "*LOCK"))
         index = whoosh_index.open_dir(str(workdir))
     else:
         workdir.mkdir()
@@ -395,6 +407,7 @@ def _write_generation(
     passage_rows: dict[str, _PassageRow] = {}
     report_rows: dict[str, _ReportRow] = {}
     law_labels: dict[str, str] = {}
+    signatures: dict[str, bytes] = {}
     # In a build from scratch the document numbers are the order we add passages in, so the bigram
     # postings are gathered while the workers are still busy, not all at the end.
     postings: dict[str, array] | None = {} if previous is None else None
@@ -418,6 +431,7 @@ def _write_generation(
                         _add_postings(postings, len(passage_rows), passage.row.match_text)
                     writer.add_document(**passage.document)
                     passage_rows[passage.document["passage_id"]] = passage.row
+                    signatures[passage.document["passage_id"]] = passage.signature
                     law_labels.update(passage.law_labels)
                 passages_in_segment += len(result.passages)
                 if passages_in_segment >= _PASSAGES_PER_SEGMENT:
@@ -429,6 +443,10 @@ def _write_generation(
         writer.cancel()
         raise
     table = _table(index, previous, passage_rows, report_rows, law_labels, skipped_files)
+    if find_duplicates:
+        by_document = _signatures(table, signatures, previous, previous_dir)
+        table = replace(table, duplicate_groups=group_near_duplicates(by_document, table.report_rows, table.passage_ids))
+        write_signatures(workdir / SIGNATURE_FILE, by_document)
     if postings is None or table.passage_ids != list(passage_rows):
         postings = {}
         for document_number, text in enumerate(table.match_texts):
@@ -510,6 +528,7 @@ def _table(
     return PassageTable(
         format=INDEX_FORMAT,
         document_count=document_count,
+        duplicate_groups=[NO_GROUP] * document_count,
         law_labels={name: label for name, label in labels.items() if name in cited},
         skipped_files=skipped_files,
         **columns,
@@ -528,6 +547,27 @@ def _previous_passage(previous: PassageTable, row: int) -> _PassageRow:
 
 def _previous_report(previous: PassageTable, row: int) -> _ReportRow:
     return _ReportRow(**{attribute: getattr(previous, column)[row] for column, attribute in _REPORT_COLUMNS.items()})
+
+
+def _signatures(
+    table: PassageTable, new: dict[str, bytes], previous: PassageTable | None, previous_dir: Path | None
+) -> list[bytes]:
+    """Each document's signature: new passages' from the workers, unchanged ones' from the previous generation.
+
+    A passage with none at hand (the previous build did not find duplicates, or hashed differently) is
+    hashed now from its folded text in the table.
+    """
+    kept: dict[str, bytes] = {}
+    stored = None if previous is None or previous_dir is None else read_signatures(previous_dir / SIGNATURE_FILE)
+    if stored is not None and previous is not None and len(stored) == len(previous.passage_ids):
+        kept = dict(zip(previous.passage_ids, stored))
+    by_document = []
+    for passage_id, match_text, heading_end in zip(table.passage_ids, table.match_texts, table.heading_ends):
+        signature = new.get(passage_id, kept.get(passage_id)) if passage_id else b""
+        if signature is None:
+            signature = passage_signature(match_text[heading_end + 1:])
+        by_document.append(signature)
+    return by_document
 
 
 def _add_postings(postings: dict[str, array], document_number: int, match_text: str) -> None:

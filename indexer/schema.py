@@ -4,7 +4,8 @@ An index folder holds generations; the file CURRENT names the complete one reade
 Beside them, the report store (`reports/`, see report_store.py) keeps each indexed version of each report.
 A generation holds a Whoosh index (one document per passage) and the passage table: per document
 number, the folded text the exact matcher checks, facet values, ranking lengths, and the character
-bigram postings that find candidate passages without a scan.
+bigram postings that find candidate passages without a scan. It also keeps the passages' MinHash
+signatures (signatures.bin, see duplicates.py) for the next build, which hashes only new passages.
 """
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from whoosh.system import pack_uint
 from indexer.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
+SIGNATURE_FILE = "signatures.bin"
 GENERATION_PREFIX = "generation-"
 BUILD_LOCK = "BUILD"
 
@@ -90,6 +92,9 @@ class PassageTable:
     report_rows: list[int]
     section_types: list[str]
     laws: list[tuple[str, ...]]  # canonical names cited in each passage
+    # The document number of the leader of the passage's near-duplicate group, or -1 when no other
+    # report holds a near-copy (see duplicates.py).
+    duplicate_groups: list[int]
     match_texts: list[str]  # folded heading path and text, joined by a line break
     heading_ends: list[int]  # where the heading path ends in the match text (at that line break)
     text_lengths: list[int]  # jieba words in the text, for BM25

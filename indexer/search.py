@@ -25,6 +25,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.analysis import count_rank_words, phrase_keys, segmenter
+from indexer.duplicates import BOILERPLATE_REPORTS, count_other_reports
 from indexer.normalize import fold_for_matching
 from indexer.query import ParsedQuery, SearchFilters, parse_query
 from indexer.report import LawCitation
@@ -86,6 +87,7 @@ class SearchHit:
     snippet: str  # HTML: escaped text, matches in <mark>
     score: float
     url: str
+    duplicate_reports: int = 0  # other reports holding a near-copy of the passage
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ class SearchIndex:
     # Per document, the BM25 length normalisation K1·(1 − B + B·length / average length).
     text_norms: list[float]
     heading_norms: list[float]
+    # Per document, how many other reports hold a near-copy of the passage (duplicates.py).
+    duplicate_reports: list[int]
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _threads: threading.local = field(default_factory=threading.local, compare=False, repr=False)
 
@@ -291,6 +295,7 @@ def _prepared(
         township_order=sorted(live_rows, key=lambda row: (township_ranks[row], negative_years[row], row)),
         text_norms=_norms(table.text_lengths, live_rows),
         heading_norms=_norms(table.heading_lengths, live_rows),
+        duplicate_reports=count_other_reports(table.duplicate_groups, report_rows),
     )
 
 
@@ -303,11 +308,13 @@ def search(
     sort: str = "relevance",
     facet_limit: int | None = 30,
     snippet_length: int = 160,
+    hide_boilerplate: bool = False,
 ) -> SearchResult:
     """One page of passages matching the query and filters, best first, with facet counts over all matches.
 
     An empty query browses. Facet lists hold the `facet_limit` most frequent values (all when None)
-    plus any value the filters select.
+    plus any value the filters select. `hide_boilerplate` leaves out passages with near-copies in
+    BOILERPLATE_REPORTS or more other reports.
     """
     parsed = parse_query(query_text)
     combined = parsed.filters.combined(filters)
@@ -317,7 +324,7 @@ def search(
         sort = "relevance"
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    matched = _matching_rows(index, parsed)
+    matched = _without_boilerplate(index, _matching_rows(index, parsed), hide_boilerplate)
     hit_rows, rows_by_facet = _apply_filters(index, matched, combined)
     report_sets: dict[int, set[int]] = {}
     facets = {name: _facet_values(index, name, rows_by_facet[name], combined, facet_limit, report_sets) for name in FACETS}
@@ -349,12 +356,13 @@ def export_passages(
     filters: SearchFilters = SearchFilters(),
     sort: str = "relevance",
     snippet_length: int = 160,
+    hide_boilerplate: bool = False,
 ) -> Iterator[ExportedPassage]:
     """Every passage matching the query and filters (all passages for an empty query), in the sort order."""
     parsed = parse_query(query_text)
     if sort not in SORTS:
         sort = "relevance"
-    matched = _matching_rows(index, parsed)
+    matched = _without_boilerplate(index, _matching_rows(index, parsed), hide_boilerplate)
     hit_rows, _ = _apply_filters(index, matched, parsed.filters.combined(filters))
     searcher = index.searcher()
     scores = _scores(index, searcher, parsed.phrases, hit_rows)
@@ -401,6 +409,14 @@ def _matching_rows(index: SearchIndex, parsed: ParsedQuery) -> list[int]:
     if excluded:
         rows = [row for row in rows if not any(phrase in texts[row] for phrase in excluded)]
     return rows
+
+
+def _without_boilerplate(index: SearchIndex, rows: list[int], hide_boilerplate: bool) -> list[int]:
+    """The rows whose passages have near-copies in fewer than BOILERPLATE_REPORTS other reports (all when not hiding)."""
+    if not hide_boilerplate:
+        return rows
+    copies = index.duplicate_reports
+    return [row for row in rows if copies[row] < BOILERPLATE_REPORTS]
 
 
 def _phrase_rows(index: SearchIndex, folded: str) -> list[int]:
@@ -677,6 +693,7 @@ def _hit(
         snippet=make_snippet(stored.get("text", ""), phrases, snippet_length),
         score=round(scores.get(row, 0.0), 4),
         url=passage_url(report_id, stored["passage_id"]),
+        duplicate_reports=index.duplicate_reports[row],
     )
 
 

@@ -122,6 +122,7 @@ def hit_to_json(hit) -> dict:
         "snippet": hit.snippet,
         "score": round(hit.score, 4),
         "url": hit.url,
+        "duplicate_reports": hit.duplicate_reports,
     }
 
 
@@ -158,7 +159,7 @@ def search_result_to_json(result) -> dict:
 
 EXPORT_COLUMNS = (
     "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
-    "section_type", "section_label", "heading_path", "url", "text", "cited_laws",
+    "section_type", "section_label", "heading_path", "url", "text", "cited_laws", "duplicate_reports",
 )
 
 

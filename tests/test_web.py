@@ -65,7 +65,7 @@ def test_api_search_has_the_documented_shape(client):
     assert set(data) == {"query", "filters", "total", "total_reports", "page", "per_page", "sort", "notice", "hits", "facets"}
     assert set(data["hits"][0]) == {
         "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
-        "section_type", "section_label", "heading_path", "snippet", "score", "url",
+        "section_type", "section_label", "heading_path", "snippet", "score", "url", "duplicate_reports",
     }
     assert set(data["facets"]) == {"township", "county", "province", "year", "section_type", "law"}
     assert set(data["facets"]["township"][0]) == {"value", "label", "count", "reports"}

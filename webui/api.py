@@ -24,6 +24,7 @@ def search_json():
     result = search(
         _index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
         sort=wanted.sort, facet_limit=settings.facet_size, snippet_length=settings.snippet_chars,
+        hide_boilerplate=wanted.hide_boilerplate,
     )
     return jsonify(search_result_to_json(result))
 

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.query import SearchFilters, build_filters, parse_year, section_type_key
 from indexer.section_types import SECTION_LABELS
-from webui import messages
+from webui import law_messages, messages
 from webui.settings import Settings
 
 SORTS = ("relevance", "year", "township")
@@ -37,6 +37,7 @@ class SearchRequest:
     page: int
     per_page: int
     sort: str
+    hide_boilerplate: bool = False  # leave out passages copied into many other reports
 
 
 def read_search_request(args: MultiDict, settings: Settings) -> SearchRequest:
@@ -49,7 +50,20 @@ def read_search_request(args: MultiDict, settings: Settings) -> SearchRequest:
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise BadParameter(messages.BAD_SORT.format(value=sort[:50]))
-    return SearchRequest(query=query, filters=read_filters(args), page=page, per_page=per_page, sort=sort)
+    return SearchRequest(
+        query=query, filters=read_filters(args), page=page, per_page=per_page, sort=sort,
+        hide_boilerplate=read_toggle(args, "hide_boilerplate"),
+    )
+
+
+def read_toggle(args: MultiDict, name: str) -> bool:
+    """A yes/no parameter: 1 (or on, as a checkbox sends it) is yes; 0 or absent is no; anything else is a 400."""
+    value = args.get(name, "").strip().lower()
+    if value in ("1", "on", "true"):
+        return True
+    if value in ("", "0", "off", "false"):
+        return False
+    raise BadParameter(law_messages.BAD_TOGGLE.format(name=name, value=value[:20]))
 
 
 def read_filters(args: MultiDict) -> SearchFilters:

@@ -1,0 +1,172 @@
+"""Folded passage texts in, near-duplicate groups across reports out (the template language reports copy).
+
+A passage's signature is a MinHash of its character 5-grams, made by one-permutation hashing: every
+5-gram is hashed once and the smallest hash in each of 64 bins is kept (empty bins borrow a fixed
+other bin's value). LSH bands of the signatures find candidate pairs; a passage joins the group whose
+leader it resembles most if their estimated Jaccard similarity is at least 0.6, or leads a group of
+its own. A group counts only when it spans two or more reports. Signatures are kept beside each index generation
+(write_signatures) so the next build hashes only new and changed passages.
+"""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import math
+import os
+import re
+import zlib
+from array import array
+from collections.abc import Sequence
+from itertools import chain, islice
+from pathlib import Path
+
+# Characters per shingle: 5-grams of Chinese text are specific enough that two unrelated passages
+# rarely share many, and short enough that one changed character spoils only five of them.
+SHINGLE_CHARACTERS = 5
+SIGNATURE_BINS = 64
+BANDS = 16  # of 4 bins each: pairs of similarity 0.6 share a band with probability 0.89, pairs of 0.3 with 0.12
+# Measured on the benchmark corpus: passages at estimated similarity 0.6 and above are one template with
+# names and numbers changed (云南省…大林乡 / 广西壮族自治区…北塘乡 is 0.65); around 0.5 two passages only
+# share one of their paragraphs.
+SIMILARITY_THRESHOLD = 0.6
+# Letters and digits a passage needs for a signature: shorter ones are headings or one-line remarks.
+MIN_CHARACTERS = 20
+# A passage with near-copies in at least this many other reports is boilerplate (hidden on request).
+BOILERPLATE_REPORTS = 3
+# Bump when anything above or the hashing changes: stored signatures of another format are recomputed.
+SIGNATURE_FORMAT = 1
+SIGNATURE_TYPE = "I"
+NO_GROUP = -1
+
+_BAND_BINS = SIGNATURE_BINS // BANDS
+_BAND_BYTES = _BAND_BINS * array(SIGNATURE_TYPE).itemsize
+_MATCHES_NEEDED = math.ceil(SIMILARITY_THRESHOLD * SIGNATURE_BINS)
+# A passage is compared with at most this many candidate leaders (the first ones found, band by band).
+_MAX_CANDIDATES = 48
+_NOT_WORD = re.compile(r"[\W_]+")
+# A signature read as one integer has a 32-bit lane per bin; these masks hold each lane's low 31 bits
+# and its top bit, for counting equal bins with a few big-integer operations instead of 64 comparisons.
+_LANE_LOW_BITS = int.from_bytes(b"\xff\xff\xff\x7f" * SIGNATURE_BINS, "little")
+_LANE_TOP_BITS = int.from_bytes(b"\x00\x00\x00\x80" * SIGNATURE_BINS, "little")
+_LOW_64_BITS = (1 << 64) - 1
+_BIN_MASK = SIGNATURE_BINS - 1
+
+
+def _fixed_bytes(label: str, size: int) -> bytes:
+    """Constants from a fixed seed, the same in every process and Python version."""
+    return hashlib.blake2b(f"fazhi-duplicates {label}".encode("utf-8"), digest_size=size).digest()
+
+
+# Multiply-shift hashing (the high 32 bits of an odd 64-bit multiple) spreads the CRC-32 of a shingle
+# over the 32-bit range; CRC-32 alone is linear and keeps the structure of overlapping shingles.
+_MULTIPLIER = int.from_bytes(_fixed_bytes("multiplier", 8), "little") | 1
+# Each bin's fixed sequence of other bins to borrow from when it is empty ("optimal densification").
+_PROBES = tuple(tuple(byte & _BIN_MASK for byte in _fixed_bytes(f"probes {number}", 64)) for number in range(SIGNATURE_BINS))
+
+
+def comparable_text(folded_text: str) -> str:
+    """The folded text with punctuation and white space removed: 依法行政，严格执法 → 依法行政严格执法."""
+    return _NOT_WORD.sub("", folded_text)
+
+
+def passage_signature(folded_text: str) -> bytes:
+    """The MinHash signature of a folded passage text, SIGNATURE_BINS unsigned 32-bit values; b"" when too short."""
+    text = comparable_text(folded_text)
+    if len(text) < MIN_CHARACTERS:
+        return b""
+    shingles = {text[start:start + SHINGLE_CHARACTERS] for start in range(len(text) - SHINGLE_CHARACTERS + 1)}
+    multiplier = _MULTIPLIER
+    # A comprehension, not a chain of map calls: measured 10 % faster on the benchmark passages.
+    hashes = sorted(
+        ((multiplier * value) & _LOW_64_BITS) >> 32 for value in map(zlib.crc32, map(str.encode, shingles))
+    )
+    hashes.reverse()
+    # Largest first, so each bin keeps the last value written to it: its smallest.
+    smallest = dict(zip(map(_BIN_MASK.__and__, hashes), hashes))
+    values = array(SIGNATURE_TYPE, bytes(array(SIGNATURE_TYPE).itemsize * SIGNATURE_BINS))
+    for number in range(SIGNATURE_BINS):
+        value = smallest.get(number)
+        if value is None:
+            value = next((smallest[probe] for probe in _PROBES[number] if probe in smallest), hashes[-1])
+        values[number] = value
+    return values.tobytes()
+
+
+def estimated_similarity(first: bytes, second: bytes) -> float:
+    """The Jaccard similarity of two passages' shingle sets, estimated from their signatures (0 if one has none)."""
+    if not first or not second:
+        return 0.0
+    return _equal_bins(int.from_bytes(first, "little"), int.from_bytes(second, "little")) / SIGNATURE_BINS
+
+
+def _equal_bins(first: int, second: int) -> int:
+    """How many bins two signatures (as integers) agree on."""
+    difference = first ^ second
+    # A lane is non-zero exactly when adding 0x7FFFFFFF to its low 31 bits, or its own top bit, sets the
+    # top bit; the sum never carries into the next lane.
+    different = (((difference & _LANE_LOW_BITS) + _LANE_LOW_BITS) | difference) & _LANE_TOP_BITS
+    return SIGNATURE_BINS - different.bit_count()
+
+
+def group_near_duplicates(signatures: Sequence[bytes], report_rows: Sequence[int], passage_ids: Sequence[str]) -> list[int]:
+    """Per document, the document number of its group's leader, or NO_GROUP when no other report has a near-copy.
+
+    Documents are taken in passage-id order, so an incremental build groups exactly as a full rebuild.
+    Each joins the most similar leader among those sharing a band with it (at least SIMILARITY_THRESHOLD),
+    or leads a new group; comparing with leaders only keeps a group's members close to one text.
+    """
+    leader_of = [NO_GROUP] * len(signatures)
+    leaders_by_band: dict[bytes, list[int]] = {}
+    leader_values: dict[int, int] = {}
+    rows = sorted((row for row, signature in enumerate(signatures) if signature), key=passage_ids.__getitem__)
+    for row in rows:
+        signature = signatures[row]
+        keys = [bytes((band,)) + signature[band * _BAND_BYTES:(band + 1) * _BAND_BYTES] for band in range(BANDS)]
+        candidates = dict.fromkeys(chain.from_iterable(leaders_by_band.get(key, ()) for key in keys))
+        values = int.from_bytes(signature, "little")
+        best, best_matches = NO_GROUP, _MATCHES_NEEDED - 1
+        for leader in islice(candidates, _MAX_CANDIDATES):
+            matches = _equal_bins(leader_values[leader], values)
+            if matches > best_matches:
+                best, best_matches = leader, matches
+        if best == NO_GROUP:
+            best = row
+            leader_values[row] = values
+            for key in keys:
+                leaders_by_band.setdefault(key, []).append(row)
+        leader_of[row] = best
+    reports_of: dict[int, set[int]] = {}
+    for row in rows:
+        reports_of.setdefault(leader_of[row], set()).add(report_rows[row])
+    return [leader if leader != NO_GROUP and len(reports_of[leader]) > 1 else NO_GROUP for leader in leader_of]
+
+
+def count_other_reports(groups: Sequence[int], report_rows: Sequence[int]) -> list[int]:
+    """Per document, how many other reports hold a passage of its group (0 outside any group)."""
+    reports_of: dict[int, set[int]] = {}
+    for leader, report_row in zip(groups, report_rows):
+        if leader != NO_GROUP:
+            reports_of.setdefault(leader, set()).add(report_row)
+    sizes = {leader: len(reports) - 1 for leader, reports in reports_of.items()}
+    return [sizes.get(leader, 0) for leader in groups]
+
+
+def write_signatures(path: Path, signatures: list[bytes]) -> None:
+    """Keep a generation's signatures, by document number, after a header naming their format."""
+    with open(path, "wb") as file:
+        marshal.dump({"format": SIGNATURE_FORMAT}, file)
+        marshal.dump(signatures, file)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def read_signatures(path: Path) -> list[bytes] | None:
+    """A generation's signatures by document number, or None when missing or of another format."""
+    try:
+        with open(path, "rb") as file:
+            if marshal.load(file) != {"format": SIGNATURE_FORMAT}:
+                return None
+            signatures = marshal.load(file)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return signatures if isinstance(signatures, list) else None
