@@ -93,12 +93,15 @@ def test_keyboard_reaches_the_search_box_and_submits(server_url, page):
         ("/kwic?q=枫桥经验", "枫桥经验"),
         ("/trends?q=枫桥经验&q=网格化", "枫桥经验"),
         ("/coverage", "普法"),
+        ("/laws", "民法典"),
+        ("/laws/民法典", "民法典"),
+        ("/duplicates", "相近段落"),
     ],
 )
 def test_research_views_render_in_the_browser(server_url, page, path, expected):
     response = page.goto(server_url + path)
     assert response.status == 200
     assert expected in page.inner_text("main")
-    name = path.strip("/").split("?")[0]
+    name = path.strip("/").split("?")[0].replace("/", "-")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -56,3 +56,9 @@ def browse_url(parameter: str, value: str) -> str:
 def passage_link(report_id: str, passage_id: str, query: str = "") -> str:
     """The report page scrolled to a passage, carrying the query so its words are marked there."""
     return url_for("pages.report", report_id=report_id, q=query or None, _anchor=passage_id)
+
+
+def view_url(endpoint: str, args: MultiDict) -> str:
+    """Another view (concordance, trends, coverage) of the same query and filters."""
+    query = urlencode([(name, value) for name, value in _state(args) if name not in ("sort", "per_page")])
+    return url_for(endpoint) + (f"?{query}" if query else "")
