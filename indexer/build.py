@@ -529,11 +529,16 @@ def _commit(writer: SegmentWriter, segments: list, merge: bool) -> None:
 
 
 def _runs(sources: list[_Source], workers: int | None) -> list[tuple[_Source, ...]]:
-    """Consecutive runs of files, one segment each: as many as a segment's size asks for, a multiple of the workers."""
+    """Consecutive runs of files, one segment each: as many as a segment's size asks for, a multiple of the workers.
+
+    A pool gets at least two runs per worker, so that while the last runs are written this process has
+    already taken in the first ones, and the workers' final segment writes are short.
+    """
     if not sources:
         return []
     processes = max(_worker_count(sources, workers), 1)
-    count = processes * -(-len(sources) // (processes * _FILES_PER_SEGMENT))
+    rounds = -(-len(sources) // (processes * _FILES_PER_SEGMENT))
+    count = processes * (max(rounds, 2) if processes > 1 else rounds)
     size = -(-len(sources) // count)
     return [tuple(sources[start:start + size]) for start in range(0, len(sources), size)]
 
