@@ -469,7 +469,7 @@ def _write_generation(
     try:
         for report_id in plan.to_delete:
             writer.delete_by_term("report_id", report_id)
-        runs = _runs(to_parse, workers)
+        runs = _runs(to_parse, workers, from_scratch=previous is None)
         task = partial(_index_run, analyse=analyse, generation_dir=workdir)
         with _indexed_runs(task, runs, workers, len(to_parse), progress) as indexed:
             for run, result in zip(runs, indexed):
@@ -528,17 +528,18 @@ def _commit(writer: SegmentWriter, segments: list, merge: bool) -> None:
     writer._finish()
 
 
-def _runs(sources: list[_Source], workers: int | None) -> list[tuple[_Source, ...]]:
+def _runs(sources: list[_Source], workers: int | None, from_scratch: bool) -> list[tuple[_Source, ...]]:
     """Consecutive runs of files, one segment each: as many as a segment's size asks for, a multiple of the workers.
 
-    A pool gets at least two runs per worker, so that while the last runs are written this process has
-    already taken in the first ones, and the workers' final segment writes are short.
+    A pool building from scratch gets at least two runs per worker, so that while the last runs are written
+    this process has already taken in the first ones, and the workers' final segment writes are short.
+    An update keeps to as few segments as it can, as each one it adds slows searches down until merged.
     """
     if not sources:
         return []
     processes = max(_worker_count(sources, workers), 1)
     rounds = -(-len(sources) // (processes * _FILES_PER_SEGMENT))
-    count = processes * (max(rounds, 2) if processes > 1 else rounds)
+    count = processes * (max(rounds, 2) if processes > 1 and from_scratch else rounds)
     size = -(-len(sources) // count)
     return [tuple(sources[start:start + size]) for start in range(0, len(sources), size)]
 
