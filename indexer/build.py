@@ -49,7 +49,7 @@ from indexer.schema import (
 )
 from indexer.search import current_generation, read_passage_table
 
-# Files per Whoosh segment (about 8,000 passages in the benchmark corpus): a worker sorts its segment's
+# Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker sorts its segment's
 # postings in memory (about 100 per passage), and a bigger pool spills to disk through pickle, which is
 # several times slower; many small segments would slow every search down.
 _FILES_PER_SEGMENT = 700
