@@ -1,8 +1,9 @@
 """A corpus folder in, a new index generation out; readers keep the previous one until the new one is complete.
 
-Worker processes parse each new or changed file and segment its passages once; this process writes them
-to Whoosh and to the passage table in a hidden folder, then renames it into place and points CURRENT at
-it. A crash or Ctrl-C leaves CURRENT, and so the index readers open, as it was.
+Worker processes parse runs of new or changed files, segment each passage once and write each run as a
+Whoosh segment of its own in a hidden folder; this process joins the segments in file order and writes
+the passage table beside them, then renames the folder into place and points CURRENT at it. A crash or
+Ctrl-C leaves CURRENT, and so the index readers open, as it was.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
+from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -47,9 +49,10 @@ from indexer.schema import (
 )
 from indexer.search import current_generation, read_passage_table
 
-# Passages per Whoosh segment: the writer sorts a segment's postings in memory (about 100 per passage),
-# and a bigger pool spills to disk through pickle, which is several times slower.
-_PASSAGES_PER_SEGMENT = 8000
+# Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker sorts its segment's
+# postings in memory (about 100 per passage), and a bigger pool spills to disk through pickle, which is
+# several times slower; many small segments would slow every search down.
+_FILES_PER_SEGMENT = 700
 _WRITER_MEMORY_MB = 256
 # Below this many files a worker pool costs more than it saves (unless the caller asks for workers).
 _FILES_FOR_A_POOL = 16
@@ -146,7 +149,7 @@ _REPORT_COLUMNS = {
 
 @dataclass(frozen=True)
 class _AnalysedPassage:
-    document: dict  # the Whoosh fields, the rank fields as word counts
+    passage_id: str
     row: _PassageRow
     law_labels: tuple[tuple[str, str], ...]
     signature: bytes  # duplicates.passage_signature of the folded text (b"" when too short or not wanted)
@@ -157,6 +160,14 @@ class _AnalysedReport:
     report_id: str
     row: _ReportRow
     passages: tuple[_AnalysedPassage, ...]
+
+
+@dataclass(frozen=True)
+class _IndexedRun:
+    """What a worker sends back for a run of files: per file its rows or why it was skipped, and its segment."""
+
+    results: tuple[_AnalysedReport | SkippedFile, ...]
+    segment: object | None  # Whoosh's segment of the run's passages, None when no file in it had any
 
 
 def build_index(
@@ -315,7 +326,7 @@ def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> t
 
 def _analyse_file(
     source: _Source, corpus_dir: Path, catalogue: Catalogue, store_dir: Path, find_duplicates: bool = True
-) -> _AnalysedReport | SkippedFile:
+) -> tuple[_AnalysedReport, list[dict]] | SkippedFile:
     """Parse one file, keep the report in the store and segment its passages (in a worker process)."""
     try:
         report = parse_report(Path(source.path), corpus_dir, catalogue)
@@ -327,8 +338,11 @@ def _analyse_file(
     return _analyse_report(report, source, find_duplicates)
 
 
-def _analyse_report(report: Report, source: _Source, find_duplicates: bool = True) -> _AnalysedReport:
-    """The Whoosh documents, table rows and signatures of a report's passages, each passage folded and segmented once."""
+def _analyse_report(
+    report: Report, source: _Source, find_duplicates: bool = True
+) -> tuple[_AnalysedReport, list[dict]]:
+    """The table rows and signatures of a report's passages, and their Whoosh documents (the rank fields as word
+    counts), each passage folded and segmented once."""
     report_fields = {
         "report_id": report.report_id,
         "title": report.title,
@@ -339,6 +353,7 @@ def _analyse_report(report: Report, source: _Source, find_duplicates: bool = Tru
         "year": report.year,
     }
     passages = []
+    documents = []
     for passage in report.passages:
         folded_heading = fold_for_matching("\n".join(passage.heading_path))
         folded_text = fold_for_matching(passage.text)
@@ -372,12 +387,48 @@ def _analyse_report(report: Report, source: _Source, find_duplicates: bool = Tru
         )
         labels = tuple(sorted({(citation.name, citation.label) for citation in passage.cited_laws}))
         signature = passage_signature(folded_text) if find_duplicates else b""
-        passages.append(_AnalysedPassage(document, row, labels, signature))
+        passages.append(_AnalysedPassage(passage.passage_id, row, labels, signature))
+        documents.append(document)
     report_row = _ReportRow(
         report.title, report.township, report.county, report.city, report.province, report.year,
         source.relative_path, source.source_hash, report.content_hash,
     )
-    return _AnalysedReport(report.report_id, report_row, tuple(passages))
+    return _AnalysedReport(report.report_id, report_row, tuple(passages)), documents
+
+
+def _index_run(
+    sources: tuple[_Source, ...],
+    analyse: Callable[[_Source], tuple[_AnalysedReport, list[dict]] | SkippedFile],
+    generation_dir: Path,
+    file_done: Callable[[str], None],
+) -> _IndexedRun:
+    """Analyse a run of files and write their passages as one new Whoosh segment, not yet part of the index.
+
+    Whoosh's own multi-process writer does the same: the build's writer holds the lock and later lists
+    the segment in its table of contents, so this writer takes no lock and never commits.
+    """
+    writer = SegmentWriter(
+        whoosh_index.open_dir(str(generation_dir)), _lk=False, limitmb=_WRITER_MEMORY_MB, codec=_codec()
+    )
+    results: list[_AnalysedReport | SkippedFile] = []
+    try:
+        for source in sources:
+            result = analyse(source)
+            if isinstance(result, SkippedFile):
+                results.append(result)
+            else:
+                analysed, documents = result
+                for document in documents:
+                    writer.add_document(**document)
+                results.append(analysed)
+            file_done(source.path)
+        if writer._added:
+            return _IndexedRun(tuple(results), writer._finalize_segment())
+        writer._close_segment()
+        return _IndexedRun(tuple(results), None)
+    except BaseException:
+        writer._close_segment()
+        raise
 
 
 def _write_generation(
@@ -385,12 +436,12 @@ def _write_generation(
     previous_dir: Path | None,
     previous: PassageTable | None,
     plan: _Plan,
-    analyse: Callable[[_Source], _AnalysedReport | SkippedFile],
+    analyse: Callable[[_Source], tuple[_AnalysedReport, list[dict]] | SkippedFile],
     progress: Callable[[BuildProgress], None] | None,
     workers: int | None,
     find_duplicates: bool,
 ) -> tuple[PassageTable, int, int, tuple[SkippedFile, ...]]:
-    """Write a complete generation into `workdir`: Whoosh documents, then the passage table that mirrors them,
+    """Write a complete generation into `workdir`: Whoosh segments, then the passage table that mirrors them,
     with the near-duplicate groups, and the signatures they were found from.
 
     Returns the table, the reports and passages written, and the files that could not be parsed.
@@ -408,39 +459,38 @@ def _write_generation(
     report_rows: dict[str, _ReportRow] = {}
     law_labels: dict[str, str] = {}
     signatures: dict[str, bytes] = {}
-    # In a build from scratch the document numbers are the order we add passages in, so the bigram
-    # postings are gathered while the workers are still busy, not all at the end.
+    # In a build from scratch the document numbers are the order of the files, as the runs' segments follow
+    # one another in it, so the bigram postings are gathered while the workers are still busy.
     postings: dict[str, array] | None = {} if previous is None else None
-    writer = _writer(index)
+    segments = []
+    # This writer holds Whoosh's lock on the new generation, deletes the changed and removed reports,
+    # and at the end lists the workers' segments after the kept ones.
+    writer = index.writer(limitmb=_WRITER_MEMORY_MB, codec=_codec())
     try:
         for report_id in plan.to_delete:
             writer.delete_by_term("report_id", report_id)
-        passages_in_segment = 0
-        with _analysed(analyse, to_parse, workers) as results:
-            for done, result in enumerate(results, start=1):
-                source = to_parse[done - 1]
-                if progress is not None:
-                    progress(BuildProgress(done, len(to_parse), source.path))
-                if isinstance(result, SkippedFile):
-                    skipped.append(result)
-                    skipped_files[source.report_id] = (source.source_hash, result.path, result.reason)
-                    continue
-                report_rows[result.report_id] = result.row
-                for passage in result.passages:
-                    if postings is not None:
-                        _add_postings(postings, len(passage_rows), passage.row.match_text)
-                    writer.add_document(**passage.document)
-                    passage_rows[passage.document["passage_id"]] = passage.row
-                    signatures[passage.document["passage_id"]] = passage.signature
-                    law_labels.update(passage.law_labels)
-                passages_in_segment += len(result.passages)
-                if passages_in_segment >= _PASSAGES_PER_SEGMENT:
-                    writer.commit(merge=False)
-                    writer = _writer(index)
-                    passages_in_segment = 0
-        writer.commit(merge=previous is not None)
+        runs = _runs(to_parse, workers, from_scratch=previous is None)
+        task = partial(_index_run, analyse=analyse, generation_dir=workdir)
+        with _indexed_runs(task, runs, workers, len(to_parse), progress) as indexed:
+            for run, result in zip(runs, indexed):
+                for source, analysed in zip(run, result.results):
+                    if isinstance(analysed, SkippedFile):
+                        skipped.append(analysed)
+                        skipped_files[source.report_id] = (source.source_hash, analysed.path, analysed.reason)
+                        continue
+                    report_rows[analysed.report_id] = analysed.row
+                    for passage in analysed.passages:
+                        if postings is not None:
+                            _add_postings(postings, len(passage_rows), passage.row.match_text)
+                        passage_rows[passage.passage_id] = passage.row
+                        signatures[passage.passage_id] = passage.signature
+                        law_labels.update(passage.law_labels)
+                if result.segment is not None:
+                    segments.append(result.segment)
+        _commit(writer, segments, merge=previous is not None)
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
     table = _table(index, previous, passage_rows, report_rows, law_labels, skipped_files)
     if find_duplicates:
@@ -455,39 +505,119 @@ def _write_generation(
     return table, len(report_rows), len(passage_rows), tuple(skipped)
 
 
-def _writer(index: whoosh_index.Index) -> SegmentWriter:
+def _codec() -> W3Codec:
     # Block length statistics only serve Whoosh's own BM25 block skipping, which we do not use;
     # leaving them out saves a column read for every posting.
     codec = W3Codec()
     codec.length_stats = False
-    return index.writer(limitmb=_WRITER_MEMORY_MB, codec=codec)
+    return codec
+
+
+def _commit(writer: SegmentWriter, segments: list, merge: bool) -> None:
+    """Commit the writer's deletions (and its merge of small kept segments) with the runs' segments appended.
+
+    These are the steps of SegmentWriter.commit, as whoosh.multiproc.MpWriter takes them with
+    `multisegment=True`; the runs' segments are listed as they are, in file order, never merged.
+    """
+    kept = writer._merge_segments(None, None, merge)
+    if writer._added:
+        kept.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(kept + segments)
+    writer._finish()
+
+
+def _runs(sources: list[_Source], workers: int | None, from_scratch: bool) -> list[tuple[_Source, ...]]:
+    """Consecutive runs of files, one segment each: as many as a segment's size asks for, a multiple of the workers.
+
+    A pool building from scratch gets at least two runs per worker, so that while the last runs are written
+    this process has already taken in the first ones, and the workers' final segment writes are short.
+    An update keeps to as few segments as it can, as each one it adds slows searches down until merged.
+    """
+    if not sources:
+        return []
+    processes = max(_worker_count(sources, workers), 1)
+    rounds = -(-len(sources) // (processes * _FILES_PER_SEGMENT))
+    count = processes * (max(rounds, 2) if processes > 1 and from_scratch else rounds)
+    size = -(-len(sources) // count)
+    return [tuple(sources[start:start + size]) for start in range(0, len(sources), size)]
+
+
+def _worker_count(sources: list[_Source], workers: int | None) -> int:
+    if workers is None:
+        return (os.cpu_count() or 1) if len(sources) >= _FILES_FOR_A_POOL else 1
+    return workers
 
 
 @contextmanager
-def _analysed(
-    analyse: Callable[[_Source], _AnalysedReport | SkippedFile], sources: list[_Source], workers: int | None
-) -> Iterator[Iterator[_AnalysedReport | SkippedFile]]:
-    """Results in file order, from a pool of worker processes when there is enough to do; the pool ends with the block."""
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(sources) >= _FILES_FOR_A_POOL else 1
-    if workers < 2 or not sources:
+def _indexed_runs(
+    task: Callable[..., _IndexedRun],
+    runs: list[tuple[_Source, ...]],
+    workers: int | None,
+    total: int,
+    progress: Callable[[BuildProgress], None] | None,
+) -> Iterator[Iterator[_IndexedRun]]:
+    """Each run indexed, in order, by a pool of worker processes when there is enough to do; `progress` hears
+    of every file as it is done. The pool ends with the block."""
+    done = 0
+
+    def file_done(path: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(BuildProgress(done, total, path))
+
+    processes = _worker_count([source for run in runs for source in run], workers)
+    if processes < 2 or len(runs) < 2:
         segmenter()
-        yield map(analyse, sources)
+        yield (task(run, file_done=file_done) for run in runs)
         return
     # The workers load jieba themselves, side by side; this process never needs it while building.
-    pool = multiprocessing.Pool(workers, initializer=_prepare_worker)
+    context = multiprocessing.get_context()
+    finished = context.SimpleQueue()
+    pool = context.Pool(processes, initializer=_prepare_worker, initargs=(finished,))
     try:
-        yield pool.imap(analyse, sources, chunksize=2)
+        pending = [pool.apply_async(_index_run_in_worker, (task, run)) for run in runs]
+        yield _results_with_progress(pending, finished, file_done, total)
         pool.close()
     finally:
         pool.terminate()
         pool.join()
 
 
-def _prepare_worker() -> None:
+def _results_with_progress(
+    pending: list, finished: SimpleQueue, file_done: Callable[[str], None], total: int
+) -> Iterator[_IndexedRun]:
+    """The runs' results in order; while waiting for one, pass on the files the workers report done."""
+    reported = 0
+    for result in pending:
+        while not result.ready():
+            result.wait(0.05)
+            while not finished.empty():
+                file_done(finished.get())
+                reported += 1
+        yield result.get()
+    while reported < total:
+        file_done(finished.get())
+        reported += 1
+
+
+# The queue a worker process reports finished files on, set when the pool starts it.
+_finished_files: SimpleQueue | None = None
+
+
+def _prepare_worker(finished: SimpleQueue) -> None:
     # Ctrl-C is the main process's to handle: it stops the pool and removes the unfinished generation.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _finished_files
+    _finished_files = finished
     segmenter()
+
+
+def _index_run_in_worker(task: Callable[..., _IndexedRun], run: tuple[_Source, ...]) -> _IndexedRun:
+    """A run indexed in a worker process, which tells the main process of each file as it is done."""
+    return task(run, file_done=_finished_files.put)
 
 
 def _table(

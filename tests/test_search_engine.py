@@ -14,6 +14,7 @@ import pytest
 
 from indexer.build import BuildLocked, BuildProgress, build_index
 from indexer.normalize import fold_for_matching
+from indexer.pipeline import iter_report_files
 from indexer.query import SearchFilters, YearRange
 from indexer.report_store import STORE_FOLDER, load_report
 from indexer.search import IndexUnavailable, export_passages, open_search_index, search
@@ -389,6 +390,36 @@ def test_building_in_worker_processes_gives_the_same_index(tmp_path, bundled_ind
     with open_search_index(tmp_path / "index") as pooled:
         assert ids(pooled, "") == ids(bundled_index, "")
         assert ids(pooled, "枫桥经验") == ids(bundled_index, "枫桥经验")
+
+
+@pytest.mark.parametrize(
+    "query_text, sort",
+    [
+        ("", "year"),  # browsing: the order falls back to document numbers within a year
+        ("", "township"),
+        ("枫桥经验", "relevance"),  # BM25F scores read from the postings of every segment
+        ("行政执法", "relevance"),  # many hits with tied scores, so index order decides
+        ("普法", "township"),
+    ],
+)
+def test_building_in_worker_segments_gives_the_same_search_results(tmp_path, bundled_index, query_text, sort):
+    build_index(CORPUS, tmp_path / "index", workers=2)
+    with open_search_index(tmp_path / "index") as pooled:
+        # Each worker wrote its own segment, joined in file order.
+        assert len(pooled.searcher().reader().leaf_readers()) > 1
+        for page in (1, 2):
+            assert search(pooled, query_text, sort=sort, page=page, facet_limit=None) == search(
+                bundled_index, query_text, sort=sort, page=page, facet_limit=None
+            )
+
+
+def test_building_in_worker_processes_reports_every_file_once_in_order(tmp_path):
+    seen: list[BuildProgress] = []
+    build_index(CORPUS, tmp_path / "index", workers=2, progress=seen.append)
+    files = sorted(str(path) for path in iter_report_files(CORPUS))
+    assert [progress.done for progress in seen] == list(range(1, len(files) + 1))
+    assert {progress.total for progress in seen} == {len(files)}
+    assert sorted(progress.path for progress in seen) == files
 
 
 def test_incremental_build_indexes_changed_added_and_removed_files_only(tmp_path):
