@@ -5,15 +5,13 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from indexer.search import search
 from indexer.serialize import passage_to_json, report_to_json, search_result_to_json
+from webui.index_holder import current_index
 from webui import messages
 from webui.params import read_search_request
 from webui.reports import find_passage, find_report
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
-
-def _index():
-    return current_app.extensions["fazhi_index"].get()
 
 
 @blueprint.route("/search")
@@ -22,7 +20,7 @@ def search_json():
     settings = current_app.config["FAZHI_SETTINGS"]
     wanted = read_search_request(request.args, settings)
     result = search(
-        _index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
+        current_index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
         sort=wanted.sort, facet_limit=settings.facet_size, snippet_length=settings.snippet_chars,
         hide_boilerplate=wanted.hide_boilerplate,
     )
@@ -32,7 +30,7 @@ def search_json():
 @blueprint.route("/reports/<report_id>")
 def report_json(report_id: str):
     """The JSON of `fazhi inspect --json` for an indexed report."""
-    report = find_report(_index(), report_id)
+    report = find_report(current_index(), report_id)
     if report is None:
         abort(404, description=messages.UNKNOWN_REPORT.format(report_id=report_id[:80]))
     return jsonify(report_to_json(report))
@@ -41,7 +39,7 @@ def report_json(report_id: str):
 @blueprint.route("/passages/<passage_id>")
 def passage_json(passage_id: str):
     """One passage with its report's metadata."""
-    found = find_passage(_index(), passage_id)
+    found = find_passage(current_index(), passage_id)
     if found is None:
         abort(404, description=messages.UNKNOWN_PASSAGE.format(passage_id=passage_id[:80]))
     report, passage = found

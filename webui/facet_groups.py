@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-
 from indexer.search import FacetValue, SearchIndex
+from webui.index_holder import current_index
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ def township_places(index: SearchIndex) -> dict[str, tuple[str, str]]:
 
 def group_townships(values: tuple[FacetValue, ...]) -> list[TownshipGroup]:
     """Townships grouped by province and county, groups ordered by their largest count, as facets are."""
-    places = township_places(current_app.extensions["fazhi_index"].get())
+    places = township_places(current_index())
     groups: dict[tuple[str, str], list[FacetValue]] = {}
     for value in values:
         groups.setdefault(places.get(value.value, ("", "")), []).append(value)

@@ -47,3 +47,10 @@ class IndexHolder:
                 index.close()
             self._replaced.clear()
             self._index = None
+
+
+def current_index() -> SearchIndex:
+    """The index the running app serves (for use inside a request)."""
+    from flask import current_app
+
+    return current_app.extensions["fazhi_index"].get()

@@ -39,6 +39,7 @@ from indexer.law_stats import (
     law_detail,
 )
 from indexer.search import SearchIndex
+from webui.index_holder import current_index
 from webui import law_messages, messages
 from webui.params import BadParameter
 
@@ -53,16 +54,13 @@ _MEMBERS_PER_PAGE = 100
 _UNCATALOGUED_SHOWN = 200
 
 
-def _index() -> SearchIndex:
-    return current_app.extensions["fazhi_index"].get()
-
 
 @blueprint.app_context_processor
 def copy_helpers() -> dict:
     """`passage_copies(report_id)` for the report page (passage id → other reports holding a near-copy), and the
     number of other reports that makes a passage boilerplate, for the search page's toggle."""
     return {
-        "passage_copies": lambda report_id: copies_in_report(_index(), report_id),
+        "passage_copies": lambda report_id: copies_in_report(current_index(), report_id),
         "boilerplate_reports": BOILERPLATE_REPORTS,
     }
 
@@ -195,7 +193,7 @@ def overview_to_json(overview: DuplicateOverview) -> dict:
 @blueprint.route("/laws")
 def laws():
     """Every cited law and document with its counts by year; uncatalogued documents apart."""
-    index = _index()
+    index = current_index()
     category, sort = _law_list_request(index, request.args)
     found = cited_laws(index, category, sort)
     uncatalogued = [law for law in found if law.is_uncatalogued]
@@ -215,7 +213,7 @@ def laws():
 @api_blueprint.route("/laws")
 def laws_json():
     """The JSON twin of /laws."""
-    index = _index()
+    index = current_index()
     category, sort = _law_list_request(index, request.args)
     return jsonify({"laws": [law_to_json(law) for law in cited_laws(index, category, sort)], "years": list(citation_years(index))})
 
@@ -223,7 +221,7 @@ def laws_json():
 @blueprint.route("/laws.csv")
 def laws_csv():
     """/laws as CSV (UTF-8 with BOM, for Excel): one row per law, reports and passages per year."""
-    index = _index()
+    index = current_index()
     category, sort = _law_list_request(index, request.args)
     lines = _csv_lines(_law_rows(cited_laws(index, category, sort), citation_years(index)))
     return _csv_response(lines, "fazhi-laws.csv")
@@ -232,7 +230,7 @@ def laws_csv():
 @blueprint.route("/laws/<path:name>")
 def law(name: str):
     """One law: townships citing it each year, the section types, the citing passages with the sentence marked."""
-    detail = _law_or_404(_index(), name)
+    detail = _law_or_404(current_index(), name)
     pages = max(1, -(-detail.law.passages // detail.per_page))
     return render_template("law.html", detail=detail, pages=pages, sentence_html=sentence_html)
 
@@ -240,13 +238,13 @@ def law(name: str):
 @api_blueprint.route("/laws/<path:name>")
 def law_json(name: str):
     """The JSON twin of /laws/<name>."""
-    return jsonify(law_detail_to_json(_law_or_404(_index(), name)))
+    return jsonify(law_detail_to_json(_law_or_404(current_index(), name)))
 
 
 @blueprint.route("/duplicates")
 def duplicates():
     """The largest groups of near-copied passages (the boilerplate) and the share of each report found elsewhere."""
-    overview = _overview(_index())
+    overview = _overview(current_index())
     return render_template(
         "duplicates.html",
         overview=overview,
@@ -261,7 +259,7 @@ def duplicates():
 @api_blueprint.route("/duplicates")
 def duplicates_json():
     """The JSON twin of /duplicates."""
-    return jsonify(overview_to_json(_overview(_index())))
+    return jsonify(overview_to_json(_overview(current_index())))
 
 
 @blueprint.route("/duplicates.csv")
@@ -272,7 +270,7 @@ def duplicates_csv():
     rows = (
         [group, reports, passages, member.passage_id, member.report_id, member.title, member.township, member.county,
          member.province, member.year, member.section_type, member.section_label, member.url]
-        for group, reports, passages, member in iter_group_members(_index())
+        for group, reports, passages, member in iter_group_members(current_index())
     )
     return _csv_response(_csv_lines([columns], rows), "fazhi-duplicates.csv")
 
@@ -281,14 +279,14 @@ def duplicates_csv():
 def report_shares_csv():
     """Every report with the share of its text that other reports hold near-copies of (CSV, UTF-8 with BOM)."""
     columns = ("report_id", "title", "township", "county", "province", "year", "characters", "copied_characters", "share")
-    rows = ([getattr(share, column) for column in columns] for share in report_shares(_index()))
+    rows = ([getattr(share, column) for column in columns] for share in report_shares(current_index()))
     return _csv_response(_csv_lines([columns], rows), "fazhi-duplicate-shares.csv")
 
 
 @blueprint.route("/duplicates/<passage_id>", endpoint="duplicate_group")
 def duplicate_group_page(passage_id: str):
     """One group: the representative text and every passage that near-copies it."""
-    group = _group_or_404(_index(), passage_id)
+    group = _group_or_404(current_index(), passage_id)
     member_pages = max(1, -(-group.passages // group.per_page))
     return render_template("duplicates.html", group=group, passage_id=passage_id, member_pages=member_pages, overview=None)
 
@@ -296,7 +294,7 @@ def duplicate_group_page(passage_id: str):
 @api_blueprint.route("/duplicates/<passage_id>")
 def duplicate_group_json(passage_id: str):
     """The JSON twin of /duplicates/<passage_id>."""
-    return jsonify(group_to_json(_group_or_404(_index(), passage_id)))
+    return jsonify(group_to_json(_group_or_404(current_index(), passage_id)))
 
 
 # CSV

@@ -13,6 +13,7 @@ from indexer.query import parse_query
 from indexer.search import export_passages, search
 from indexer.section_types import SECTION_LABELS
 from indexer.serialize import export_lines
+from webui.index_holder import current_index
 from webui import links, messages
 from webui.describe import describe_search
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
@@ -29,9 +30,6 @@ def _settings():
     return current_app.config["FAZHI_SETTINGS"]
 
 
-def _index():
-    return current_app.extensions["fazhi_index"].get()
-
 
 @blueprint.app_context_processor
 def template_helpers() -> dict:
@@ -41,7 +39,7 @@ def template_helpers() -> dict:
 @blueprint.route("/")
 def home():
     """The search box, examples, syntax, and the corpus at a glance with browse links."""
-    overview = search(_index(), "", per_page=1, facet_limit=None)
+    overview = search(current_index(), "", per_page=1, facet_limit=None)
     return render_template("home.html", overview=overview, examples=EXAMPLES)
 
 
@@ -51,7 +49,7 @@ def search_page():
     settings = _settings()
     wanted = read_search_request(request.args, settings)
     result = search(
-        _index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
+        current_index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
         sort=wanted.sort, facet_limit=settings.facet_size, snippet_length=settings.snippet_chars,
         hide_boilerplate=wanted.hide_boilerplate,
     )
@@ -70,7 +68,7 @@ def search_page():
 @blueprint.route("/reports/<report_id>")
 def report(report_id: str):
     """The whole report with its structure, an anchor per passage, the query's words marked."""
-    found = find_report(_index(), report_id)
+    found = find_report(current_index(), report_id)
     if found is None:
         abort(404, description=messages.UNKNOWN_REPORT.format(report_id=report_id[:80]))
     query = request.args.get("q", "")[: _settings().max_query_chars]
@@ -88,7 +86,7 @@ def report(report_id: str):
 @blueprint.route("/reports/<report_id>/original")
 def original(report_id: str):
     """The original file, only from inside the corpus folder."""
-    found = find_report(_index(), report_id)
+    found = find_report(current_index(), report_id)
     if found is None:
         abort(404, description=messages.UNKNOWN_REPORT.format(report_id=report_id[:80]))
     corpus = Path(_settings().corpus_dir).resolve()
@@ -113,7 +111,7 @@ def export(file_format: str):
         raise BadParameter(messages.BAD_FORMAT.format(value=file_format[:20]))
     wanted = read_search_request(request.args, _settings())
     passages = export_passages(
-        _index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate
+        current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate
     )
     mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv; charset=utf-8"
     response = Response(stream_with_context(export_lines(passages, file_format)), mimetype=mimetype)

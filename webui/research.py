@@ -18,8 +18,8 @@ from werkzeug.datastructures import MultiDict
 from indexer.concordance import CONCORDANCE_SORTS, Concordance, concordance, concordance_lines, concordance_to_json, line_to_json
 from indexer.coverage import DEFAULT_TOPICS, MAX_TOPICS, Coverage, CoverageRow, coverage, coverage_rows, coverage_to_json, split_topics
 from indexer.query import SearchFilters
-from indexer.search import SearchIndex
 from indexer.trends import MAX_QUERIES, Trends, trends, trends_to_json
+from webui.index_holder import current_index
 from webui import messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
@@ -91,25 +91,22 @@ def _trends_request(args: MultiDict) -> ResearchRequest:
     return wanted
 
 
-def _index() -> SearchIndex:
-    return current_app.extensions["fazhi_index"].get()
-
 
 def _concordance(args: MultiDict) -> tuple[ResearchRequest, Concordance]:
     wanted = _concordance_request(args)
     query = wanted.queries[0] if wanted.queries else ""
-    result = concordance(_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort)
+    result = concordance(current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort)
     return wanted, result
 
 
 def _trends(args: MultiDict) -> tuple[ResearchRequest, Trends]:
     wanted = _trends_request(args)
-    return wanted, trends(_index(), wanted.queries, wanted.filters)
+    return wanted, trends(current_index(), wanted.queries, wanted.filters)
 
 
 def _coverage(args: MultiDict) -> tuple[ResearchRequest, Coverage]:
     wanted = read_research_request(args, COVERAGE_PER_PAGE)
-    return wanted, coverage(_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page)
+    return wanted, coverage(current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page)
 
 
 # URLs (the state lives in the URL, as on /search)
@@ -155,7 +152,7 @@ def research_helpers() -> dict:
 
 
 def _filter_words(filters: SearchFilters) -> list[str]:
-    return describe_filters(filters, _index().table.law_labels)
+    return describe_filters(filters, current_index().table.law_labels)
 
 
 # Concordance
@@ -189,7 +186,7 @@ def kwic_csv():
     """Every concordance line of the query and filters, as CSV (UTF-8 with BOM, for Excel)."""
     wanted = _concordance_request(request.args)
     query = wanted.queries[0] if wanted.queries else ""
-    lines = concordance_lines(_index(), query, wanted.filters, sort=wanted.sort)
+    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort)
     header = ("left", "match", "right", "township", "county", "province", "year", "section_label", "passage_id", "report_id", "url")
     rows = ([line_to_json(line)[name] for name in header] for line in lines)
     return _csv_response("fazhi-kwic.csv", header, rows)
@@ -296,7 +293,7 @@ def coverage_json():
 def coverage_csv():
     """The whole grid as CSV: one row per report, a passage count per topic (empty where not covered)."""
     wanted = read_research_request(request.args, COVERAGE_PER_PAGE)
-    summaries, rows = coverage_rows(_index(), wanted.topics, wanted.filters)
+    summaries, rows = coverage_rows(current_index(), wanted.topics, wanted.filters)
     header = ("report_id", "township", "county", "province", "year", "title", *(topic.topic for topic in summaries))
     lines = (
         (row.report_id, row.township, row.county, row.province, row.year, row.title, *(count or "" for count in row.passages))
