@@ -18,13 +18,18 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright i
 
 @pytest.fixture(scope="module")
 def server_url(app):
-    import waitress
+    # Werkzeug's server (Flask's own dependency) can be stopped from another thread: shutdown() waits for
+    # serve_forever() to return before the socket closes. Closing a waitress server under its running loop
+    # makes that loop's select() fail with EBADF in the server thread.
+    from werkzeug.serving import make_server
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
