@@ -343,15 +343,6 @@ def _analyse_report(
 ) -> tuple[_AnalysedReport, list[dict]]:
     """The table rows and signatures of a report's passages, and their Whoosh documents (the rank fields as word
     counts), each passage folded and segmented once."""
-    report_fields = {
-        "report_id": report.report_id,
-        "title": report.title,
-        "township": report.township,
-        "county": report.county,
-        "city": report.city,
-        "province": report.province,
-        "year": report.year,
-    }
     passages = []
     documents = []
     for passage in report.passages:
@@ -361,11 +352,8 @@ def _analyse_report(
         heading_words = count_rank_words(folded_heading)
         laws = tuple(sorted({citation.name for citation in passage.cited_laws}))
         document = {
-            **{name: value for name, value in report_fields.items() if value not in (None, "")},
             "passage_id": passage.passage_id,
-            "ordinal": passage.ordinal,
-            "section_type": passage.section_type,
-            "law": list(laws),
+            "report_id": report.report_id,
             "heading_path": passage.heading_path,
             "heading_rank": heading_words,
             "text": passage.text,
@@ -373,8 +361,6 @@ def _analyse_report(
             "start": passage.start,
             "end": passage.end,
             "cited_laws": tuple(asdict(citation) for citation in passage.cited_laws),
-            "source_path": source.relative_path,
-            "content_hash": report.content_hash,
         }
         row = _PassageRow(
             report_id=report.report_id,

@@ -19,14 +19,14 @@ from whoosh.system import pack_uint
 from indexer.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.bin"
 GENERATION_PREFIX = "generation-"
 BUILD_LOCK = "BUILD"
 
-# The facets of a search, in display order; each is a field of the index.
+# The facets of a search, in display order; each is counted from a column of the passage table.
 FACETS = ("township", "county", "province", "year", "section_type", "law")
 # A word in the heading path weighs this much more than one in the body, in BM25F.
 HEADING_BOOST = 3.0
@@ -50,21 +50,17 @@ class RankText(whoosh_fields.TEXT):
 
 
 def passage_schema() -> whoosh_fields.Schema:
-    """The Whoosh fields of one passage document."""
+    """The Whoosh fields of one passage document.
+
+    Only what Whoosh does better than the passage table: the ranking words' postings, the stored passage
+    text shown in hits, and the report id to delete a changed report's passages by. Report metadata, facet
+    values and laws live once per report or passage in the table; indexing them here too would cost every
+    build a posting and a column value per passage that no search reads.
+    """
     return whoosh_fields.Schema(
-        passage_id=whoosh_fields.ID(unique=True, stored=True, sortable=True),
-        report_id=whoosh_fields.ID(stored=True, sortable=True),
-        ordinal=whoosh_fields.STORED(),
-        title=whoosh_fields.STORED(),
-        township=whoosh_fields.ID(stored=True, sortable=True),
-        county=whoosh_fields.ID(stored=True, sortable=True),
-        city=whoosh_fields.ID(stored=True, sortable=True),
-        province=whoosh_fields.ID(stored=True, sortable=True),
-        # One term per year (shift_step=0): nothing asks Whoosh for year ranges, and trie terms cost 8 postings a document.
-        year=whoosh_fields.NUMERIC(int, stored=True, sortable=True, shift_step=0),
-        section_type=whoosh_fields.ID(stored=True, sortable=True),
-        # Canonical names of the cited laws, one term each (multi-valued, so no column).
-        law=whoosh_fields.KEYWORD(scorable=False),
+        # A column, so a build reads every document's passage id in one pass (build._table).
+        passage_id=whoosh_fields.ID(stored=True, sortable=True),
+        report_id=whoosh_fields.ID(),
         heading_path=whoosh_fields.STORED(),
         heading_rank=RankText(),
         text=whoosh_fields.STORED(),
@@ -74,8 +70,6 @@ def passage_schema() -> whoosh_fields.Schema:
         # Plain tuples (name, category, short_name, article, as_written), not LawCitation objects,
         # so the stored data does not depend on our classes.
         cited_laws=whoosh_fields.STORED(),
-        source_path=whoosh_fields.STORED(),
-        content_hash=whoosh_fields.ID(stored=True),
     )
 
 

@@ -677,7 +677,7 @@ def _hit(
     table = index.table
     report_row = table.report_rows[row]
     report_id = table.report_ids[report_row]
-    section_type = stored.get("section_type", "")
+    section_type = table.section_types[row]
     return SearchHit(
         passage_id=stored["passage_id"],
         report_id=report_id,
