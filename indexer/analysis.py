@@ -77,7 +77,7 @@ def count_rank_words(folded: str, mode: str = "index") -> dict[str, int]:
     """How often each ranking word occurs in a folded text: the words `rank_words` yields, counted.
 
     Build workers call this once per passage, so it counts jieba's words in one pass (Counter runs in C)
-    and looks at sub-words once per distinct word.
+    and looks up the sub-words once per distinct word.
     """
     tokenizer = segmenter()
     counts = Counter(tokenizer.cut(folded))
@@ -85,9 +85,26 @@ def count_rank_words(folded: str, mode: str = "index") -> dict[str, int]:
         del counts[word]
     if mode == "index":
         for word, count in [(word, count) for word, count in counts.items() if len(word) > 2]:
-            for part, _offset in _sub_words(word, tokenizer.FREQ):
+            for part in _sub_word_parts(word):
                 counts[part] += count
     return dict(counts)
+
+
+def count_heading_words(folded_heading: str) -> dict[str, int]:
+    """`count_rank_words` of a folded heading path, remembered: every passage of a long section repeats its
+    heading path, and reports written from one template repeat whole outlines."""
+    return dict(_heading_word_counts(folded_heading))
+
+
+@lru_cache(maxsize=4096)
+def _heading_word_counts(folded_heading: str) -> tuple[tuple[str, int], ...]:
+    return tuple(count_rank_words(folded_heading).items())
+
+
+@lru_cache(maxsize=65536)
+def _sub_word_parts(word: str) -> tuple[str, ...]:
+    # A corpus has a few tens of thousands of distinct words, each met many times.
+    return tuple(part for part, _offset in _sub_words(word, segmenter().FREQ))
 
 
 def _sub_words(word: str, frequencies: dict[str, int]) -> list[tuple[str, int]]:

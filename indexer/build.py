@@ -28,7 +28,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import count_rank_words, match_keys, segmenter
+from indexer.analysis import count_heading_words, count_rank_words, match_keys, segmenter
 from indexer.catalogue import Catalogue, load_catalogue
 from indexer.duplicates import NO_GROUP, group_near_duplicates, passage_signature, read_signatures, write_signatures
 from indexer.normalize import fold_for_matching
@@ -349,7 +349,7 @@ def _analyse_report(
         folded_heading = fold_for_matching("\n".join(passage.heading_path))
         folded_text = fold_for_matching(passage.text)
         text_words = count_rank_words(folded_text)
-        heading_words = count_rank_words(folded_heading)
+        heading_words = count_heading_words(folded_heading)
         laws = tuple(sorted({citation.name for citation in passage.cited_laws}))
         document = {
             "passage_id": passage.passage_id,
