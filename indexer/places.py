@@ -19,9 +19,12 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import compress, count
+from operator import add
 from typing import NamedTuple
 
 from indexer.normalize import fold_char, fold_for_matching
@@ -251,9 +254,7 @@ def _find_townships(text: str, tables: _Tables, in_header: bool) -> list[_Mentio
 def _find_township_mentions(text: str, tables: _Tables, chains: dict[int, _Chain]) -> list[_Mention]:
     """Listed township names in the text: the longest name ending at each 镇/乡/道/木/所, if it starts at a boundary."""
     found = []
-    for end, character in enumerate(text, start=1):
-        if character not in _TOWNSHIP_LAST_CHARACTERS:
-            continue
+    for end in _positions_after(text, _TOWNSHIP_LAST_CHARACTERS.__contains__):
         for length in range(min(tables.longest_township, end), 1, -1):
             name = text[end - length : end]
             if name in tables.townships or name in tables.historical:
@@ -387,15 +388,12 @@ def _is_ideograph(character: str) -> bool:
 def _find_area_chains(text: str, tables: _Tables) -> dict[int, _Chain]:
     """Runs of area names, each inside the one before (吉安市井冈山市), keyed by where they end."""
     chains: dict[int, _Chain] = {}
-    openings = tables.area_openings
-    position = 0
-    while position < len(text):
-        if text[position : position + 2] not in openings:
-            position += 1
+    resume = 0
+    for position in _area_openings_in(text):
+        if position < resume:
             continue
         length, codes = _area_at(text, position, tables, inside=frozenset())
         if not length:
-            position += 1
             continue
         end = position + length
         while True:
@@ -404,8 +402,25 @@ def _find_area_chains(text: str, tables: _Tables) -> dict[int, _Chain]:
                 break
             end, codes = end + length, inner_codes
         chains[end] = _Chain(position, end, codes)
-        position = end
+        resume = end
     return chains
+
+
+@lru_cache(maxsize=4)
+def _area_openings_in(text: str) -> tuple[int, ...]:
+    """Where the text has the first two characters of an area name: the only places one can start.
+
+    Found without a Python loop over the text (pairs made, looked up and selected in C): reports run to
+    thousands of characters and only a few percent of positions pass. Remembered for the few texts of the
+    report being resolved, which are scanned for chains of areas and for area codes.
+    """
+    openings = _tables().area_openings
+    return tuple(compress(count(), map(openings.__contains__, map(add, text, text[1:]))))
+
+
+def _positions_after(text: str, wanted: Callable[[str], bool]) -> list[int]:
+    """The position after each character of the text that `wanted` accepts, found without a Python loop."""
+    return list(compress(count(1), map(wanted, text)))
 
 
 def _area_at(text: str, position: int, tables: _Tables, inside: frozenset[str]) -> tuple[int, frozenset[str]]:
@@ -480,18 +495,17 @@ def _find_area_codes(text: str, tables: _Tables, township_mentions: list[_Mentio
     for mention in township_mentions:
         covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     codes: set[str] = set()
-    openings = tables.area_openings
-    position = 0
-    while position < len(text):
-        if not covered[position] and text[position : position + 2] in openings:
-            for key in _area_keys_at(text, position, tables):
-                length = len(key)
-                found = _area_codes_at(text, position, length, tables)
-                if found and not any(covered[position : position + length]):
-                    codes.update(found)
-                    position += length - 1
-                    break
-        position += 1
+    resume = 0
+    for position in _area_openings_in(text):
+        if position < resume or covered[position]:
+            continue
+        for key in _area_keys_at(text, position, tables):
+            length = len(key)
+            found = _area_codes_at(text, position, length, tables)
+            if found and not any(covered[position : position + length]):
+                codes.update(found)
+                resume = position + length
+                break
     return frozenset(codes)
 
 

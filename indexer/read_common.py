@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +35,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
+# Control characters (Unicode category Cc: U+0000–U+001F and U+007F–U+009F) other than the text controls above.
+_BINARY_CONTROL = re.compile("[" + "".join(
+    re.escape(chr(code)) for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in _TEXT_CONTROLS
+) + "]")
 
 
 def decode_text(path: Path, data: bytes, declared: str | None = None) -> DecodedText:
@@ -124,7 +127,7 @@ def _mostly_utf8(data: bytes) -> DecodedText | None:
 
 def _check_not_binary(path: Path, decoded: DecodedText) -> DecodedText:
     text = decoded.text.rstrip("\x1a")  # a DOS end-of-file mark some old GBK editors append
-    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS)
+    controls = len(_BINARY_CONTROL.findall(text))
     if controls > len(text) / 100:
         raise UnreadableDocument(f"{path} {_BINARY_ADVICE}")
     if not text.strip():
