@@ -392,6 +392,53 @@ def test_building_in_worker_processes_gives_the_same_index(tmp_path, bundled_ind
         assert ids(pooled, "枫桥经验") == ids(bundled_index, "枫桥经验")
 
 
+def _whoosh_contents(index_dir: Path) -> tuple[list, list]:
+    """Every posting (field, term, document, weight) and every document's stored fields and field lengths."""
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(index_dir)).searcher() as searcher:
+        reader = searcher.reader()
+        postings = []
+        for field, term in reader.all_terms():
+            matcher = reader.postings(field, term)
+            while matcher.is_active():
+                postings.append((field, term, matcher.id(), matcher.weight()))
+                matcher.next()
+        documents = [
+            (searcher.stored_fields(number), reader.doc_field_length(number, "text_rank"),
+             reader.doc_field_length(number, "heading_rank"))
+            for number in range(reader.doc_count_all())
+        ]
+    return postings, documents
+
+
+def test_the_build_writes_what_whooshs_own_writer_writes(tmp_path):
+    """The build gathers a segment's postings per term instead of in Whoosh's sorting pool: the index must be
+    the one Whoosh's own writer makes of the same documents."""
+    from whoosh import index as whoosh_index
+
+    from indexer.build import _analyse_file, _sources
+    from indexer.catalogue import load_catalogue
+    from indexer.schema import passage_schema
+
+    built = tmp_path / "built"
+    build_index(CORPUS, built, workers=1, find_duplicates=False)
+    generation = built / (built / "CURRENT").read_text(encoding="utf-8").strip()
+    catalogue = load_catalogue(CORPUS)
+    sources, _ = _sources(iter_report_files(CORPUS), CORPUS, catalogue)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    writer = whoosh_index.create_in(str(plain), passage_schema()).writer()
+    for source in sources:
+        _report, documents = _analyse_file(source, CORPUS, catalogue, tmp_path / "store", find_duplicates=False)
+        for document in documents:
+            writer.add_document(**document)
+    writer.commit()
+    ours, theirs = _whoosh_contents(generation), _whoosh_contents(plain)
+    assert len(ours[0]) > 1000 and len(ours[1]) > 40
+    assert ours == theirs
+
+
 @pytest.mark.parametrize(
     "query_text, sort",
     [
