@@ -32,7 +32,7 @@ from indexer.analysis import count_heading_words, count_rank_words, match_keys, 
 from indexer.catalogue import Catalogue, load_catalogue
 from indexer.duplicates import NO_GROUP, group_near_duplicates, passage_signature, read_signatures, write_signatures
 from indexer.normalize import fold_for_matching
-from indexer.pipeline import PARSER_VERSION, iter_report_files, parse_report, report_id_for
+from indexer.pipeline import PARSER_VERSION, iter_report_files, parse_report, relative_in_corpus, report_id_for
 from indexer.report import Report, UnreadableDocument
 from indexer.report_store import STORE_FOLDER, remove_unreferenced, save_report
 from indexer.schema import (
@@ -304,7 +304,7 @@ def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> t
     skipped: list[SkippedFile] = []
     seen: dict[str, str] = {}
     for path in paths:
-        relative = path.resolve().relative_to(corpus_dir.resolve()).as_posix()
+        relative = relative_in_corpus(path, corpus_dir).as_posix()
         report_id = report_id_for(path, corpus_dir)
         if report_id in seen:
             reason = f"It gets the same report id ({report_id}) as {seen[report_id]}; rename one of them."

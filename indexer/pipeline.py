@@ -27,12 +27,23 @@ _OPENING_CHARS = 200
 _PLACE_CLUE_CHARS = 20_000
 
 
+def relative_in_corpus(path: Path, corpus_root: Path) -> Path:
+    """A file's place in the corpus folder: its path below the folder as found there (a symbolic link is
+    not followed out of it), or only its name when it is elsewhere."""
+    path, corpus_root = Path(path), Path(corpus_root)
+    try:
+        return path.relative_to(corpus_root)
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(corpus_root.resolve())
+    except (ValueError, OSError):
+        return Path(path.name)
+
+
 def report_id_for(path: Path, corpus_root: Path) -> str:
     """A URL-safe id from the file's place in the corpus: anhui-duji-duanyuan-2024, 段园镇2024.docx → 2024-docx-1a2b3c4d."""
-    try:
-        relative = path.resolve().relative_to(corpus_root.resolve())
-    except ValueError:
-        relative = Path(path.name)
+    relative = relative_in_corpus(path, corpus_root)
     stem = relative.with_suffix("").as_posix()
     suffix = relative.suffix.lower().lstrip(".")
     slug = re.sub(r"[^a-z0-9_]+", "-", stem.lower()).strip("-")
@@ -108,10 +119,7 @@ def parse_report(path: Path, corpus_root: Path | None = None, catalogue: Catalog
     if catalogue is None:
         catalogue = load_catalogue(corpus_root)
     document = read_document(path)
-    try:
-        relative = path.resolve().relative_to(corpus_root.resolve()).as_posix()
-    except ValueError:
-        relative = path.name
+    relative = relative_in_corpus(path, corpus_root).as_posix()
     return parse_text(
         document.text,
         report_id=report_id_for(path, corpus_root),
