@@ -178,16 +178,10 @@ def match_keys(folded: str) -> set[str]:
 
 
 def phrase_keys(folded_phrase: str) -> list[str]:
-    """The bigrams a passage must hold to contain the phrase: a cover of each run of two or more characters.
+    """The bigrams a passage must hold to contain the phrase: every pair of adjacent characters in each run.
 
-    行政处罚法 → 行政, 处罚, 罚法. Empty when every run is a single character (then only a scan can tell).
+    行政处罚法 → 行政, 政处, 处罚, 罚法. Each one's postings hold every passage with the phrase, so the rarest
+    one is the shortest list of candidates. Empty when every run is a single character (then only a scan can tell).
     """
-    keys: list[str] = []
-    for run in folded_phrase.split():
-        if len(run) < 2:
-            continue
-        starts = list(range(0, len(run) - 1, 2))
-        if len(run) % 2:
-            starts.append(len(run) - 2)
-        keys.extend(run[start:start + 2] for start in starts)
+    keys = [run[index:index + 2] for run in folded_phrase.split() for index in range(len(run) - 1)]
     return list(dict.fromkeys(keys))
