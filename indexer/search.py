@@ -12,7 +12,7 @@ import math
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import chain, compress, islice, repeat
 from pathlib import Path
@@ -20,7 +20,9 @@ from urllib.parse import quote
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import EmptyIndexError
+from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
@@ -48,9 +50,10 @@ MAX_PER_PAGE = 100
 # BM25 constants, Whoosh's defaults.
 _K1 = 1.2
 _B = 0.75
-# Reading a posting costs about a third of counting a word in a hit's text: read postings while a word's
-# passages are fewer than this many times the hits.
-_POSTINGS_PER_HIT = 2
+# Reading a posting (a block at a time) costs about a quarter of counting a word in a hit's text (0.45 µs
+# against 1.7 µs, measured on the 10,000-report benchmark index): read postings while a word's passages
+# are fewer than this many times the hits.
+_POSTINGS_PER_HIT = 3
 
 
 class IndexUnavailable(Exception):
@@ -621,27 +624,45 @@ def _add_posting_scores(
     for segment, base in reader.leaf_readers():
         if not segment.doc_frequency(field_name, word):
             continue
-        matcher = segment.postings(field_name, word)
+        for documents, frequencies in _posting_blocks(segment.postings(field_name, word)):
+            for document, frequency in zip(documents, frequencies):
+                row = base + document
+                if row in scores:
+                    scores[row] += weight * frequency / (frequency + norms[row])
+
+
+def _posting_blocks(matcher: Matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's postings in one segment, a block (up to 128) of document numbers and frequencies at a time.
+
+    Whoosh's matcher interface costs four method calls a posting; its block reader (W3LeafMatcher, the
+    codec build.py writes) hands over whole decoded blocks. Any other matcher is read posting by posting.
+    """
+    if not isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
-            row = base + matcher.id()
-            if row in scores:
-                frequency = matcher.weight()
-                scores[row] += weight * frequency / (frequency + norms[row])
+            yield (matcher.id(),), (matcher.weight(),)
             matcher.next()
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        matcher._next_block()
 
 
 def _add_counted_scores(index: SearchIndex, word: str, weight: float, scores: dict[int, float]) -> None:
-    texts = index.table.match_texts
-    heading_ends = index.table.heading_ends
+    rows = list(scores)
+    texts = list(map(index.table.match_texts.__getitem__, rows))
+    heading_ends = list(map(index.table.heading_ends.__getitem__, rows))
+    # Counted in C (str.count mapped over the texts); the heading path is the text before heading_end.
+    in_texts = map(str.count, texts, repeat(word), heading_ends)
+    in_headings = map(str.count, texts, repeat(word), repeat(0), heading_ends)
     text_norms, heading_norms = index.text_norms, index.heading_norms
     heading_weight = weight * HEADING_BOOST
-    for row in scores:
-        text, heading_end = texts[row], heading_ends[row]
-        in_text = text.count(word, heading_end)
-        in_heading = text.count(word, 0, heading_end)
-        scores[row] += (
-            weight * in_text / (in_text + text_norms[row]) + heading_weight * in_heading / (in_heading + heading_norms[row])
-        )
+    for row, in_text, in_heading in zip(rows, in_texts, in_headings):
+        if in_text:
+            scores[row] += weight * in_text / (in_text + text_norms[row])
+        if in_heading:
+            scores[row] += heading_weight * in_heading / (in_heading + heading_norms[row])
 
 
 def _ordered(index: SearchIndex, rows: list[int], scores: dict[int, float], sort: str, count: int | None) -> list[int]:
