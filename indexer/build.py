@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import multiprocessing
+import multiprocessing.pool
 import os
 import shutil
 import signal
@@ -197,41 +198,59 @@ def build_index(
         )
     try:
         _remove_unfinished(index_dir)
-        previous_generation = current_generation(index_dir)
-        stored = None if previous_generation is None else read_passage_table(index_dir / previous_generation, False)
-        last_table = None if stored is None else stored[0]
-        previous = None if rebuild else last_table
-        catalogue = load_catalogue(corpus_dir)
-        sources, unreadable = _sources(iter_report_files(corpus_dir), corpus_dir, catalogue)
-        plan = _plan(sources, previous)
-        skipped = unreadable + plan.skipped
-        if previous is not None and not plan.to_parse and not plan.to_delete:
-            return _summary(index_dir, previous_generation, previous, 0, plan.unchanged, 0, 0, skipped, started)
-        workdir = index_dir / f"{_UNFINISHED_PREFIX}{uuid.uuid4().hex}"
-        try:
-            table, indexed, passages, parse_skipped = _write_generation(
-                workdir,
-                index_dir / previous_generation if previous is not None else None,
-                previous,
-                plan,
-                partial(
-                    _analyse_file, corpus_dir=corpus_dir, catalogue=catalogue, store_dir=index_dir / STORE_FOLDER,
-                    find_duplicates=find_duplicates,
-                ),
-                progress,
-                workers,
-                find_duplicates,
-            )
-            generation = _publish(index_dir, workdir)
-        except BaseException:
-            shutil.rmtree(workdir, ignore_errors=True)
-            raise
-        _remove_old_generations(index_dir, keep={generation, previous_generation})
-        _remove_unused_reports(index_dir, table, last_table)
-        skipped += parse_skipped
-        return _summary(index_dir, generation, table, indexed, plan.unchanged, plan.removed, passages, skipped, started)
+        paths = iter_report_files(corpus_dir)
+        # The workers start before this process reads the previous table: a forked process carries a copy
+        # of what its parent holds as resident memory of its own (hundreds of MB at 10,000 reports).
+        with _worker_pool(_worker_count(len(paths), workers)) as pool:
+            return _build_locked(corpus_dir, index_dir, paths, pool, rebuild, progress, find_duplicates, started)
     finally:
         lock.release()
+
+
+def _build_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    paths: list[Path],
+    pool: _WorkerPool | None,
+    rebuild: bool,
+    progress: Callable[[BuildProgress], None] | None,
+    find_duplicates: bool,
+    started: float,
+) -> BuildSummary:
+    """build_index's work, once it holds the index folder's lock."""
+    previous_generation = current_generation(index_dir)
+    stored = None if previous_generation is None else read_passage_table(index_dir / previous_generation, False)
+    last_table = None if stored is None else stored[0]
+    previous = None if rebuild else last_table
+    catalogue = load_catalogue(corpus_dir)
+    sources, unreadable = _sources(paths, corpus_dir, catalogue)
+    plan = _plan(sources, previous)
+    skipped = unreadable + plan.skipped
+    if previous is not None and not plan.to_parse and not plan.to_delete:
+        return _summary(index_dir, previous_generation, previous, 0, plan.unchanged, 0, 0, skipped, started)
+    workdir = index_dir / f"{_UNFINISHED_PREFIX}{uuid.uuid4().hex}"
+    try:
+        table, indexed, passages, parse_skipped = _write_generation(
+            workdir,
+            index_dir / previous_generation if previous is not None else None,
+            previous,
+            plan,
+            partial(
+                _analyse_file, corpus_dir=corpus_dir, catalogue=catalogue, store_dir=index_dir / STORE_FOLDER,
+                find_duplicates=find_duplicates,
+            ),
+            progress,
+            pool,
+            find_duplicates,
+        )
+        generation = _publish(index_dir, workdir)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    _remove_old_generations(index_dir, keep={generation, previous_generation})
+    _remove_unused_reports(index_dir, table, last_table)
+    skipped += parse_skipped
+    return _summary(index_dir, generation, table, indexed, plan.unchanged, plan.removed, passages, skipped, started)
 
 
 def _summary(
@@ -419,27 +438,38 @@ def _index_run(
 
 
 class _TermPool:
-    """A segment writer's postings, gathered per term: Whoosh's own pool sorts every posting tuple at the end
-    (about 1,100 a report). Documents arrive in number order, so each term's list is already sorted and only
-    the distinct terms need sorting. A run's size (_FILES_PER_SEGMENT) bounds what it holds in memory."""
+    """A segment writer's postings, gathered per term in packed arrays.
+
+    Whoosh's own pool keeps a tuple per posting (about 190 bytes; 1,100 postings a report) and sorts them all
+    at the end. Documents arrive in number order, so each term's postings are already sorted and only the
+    distinct terms need sorting; packed, a posting takes about 20 bytes. A run's size (_FILES_PER_SEGMENT)
+    bounds what it holds.
+    """
 
     def __init__(self) -> None:
-        self._terms: dict[tuple[str, bytes], list[tuple]] = {}
+        self._terms: dict[tuple[str, bytes], tuple[array, array, list[bytes | None]]] = {}
+        self._values: dict[bytes | None, bytes | None] = {}  # one copy of each encoded value (mostly small counts)
 
     def add(self, posting: tuple) -> None:
         # posting = (field name, term bytes, document number, weight, encoded value), as Whoosh makes it
-        postings = self._terms.get(posting[:2])
-        if postings is None:
-            self._terms[posting[:2]] = [posting]
-        else:
-            postings.append(posting)
+        _field, _term, document, weight, value = posting
+        columns = self._terms.get(posting[:2])
+        if columns is None:
+            columns = self._terms[posting[:2]] = (array("q"), array("d"), [])
+        columns[0].append(document)
+        columns[1].append(weight)
+        columns[2].append(self._values.setdefault(value, value))
 
     def iter_postings(self) -> Iterator[tuple]:
         for term in sorted(self._terms):
-            yield from self._terms[term]
+            field, text = term
+            documents, weights, values = self._terms.pop(term)
+            for document, weight, value in zip(documents, weights, values):
+                yield field, text, document, weight, value
 
     def cleanup(self) -> None:
         self._terms = {}
+        self._values = {}
 
 
 def _write_generation(
@@ -449,7 +479,7 @@ def _write_generation(
     plan: _Plan,
     analyse: Callable[[_Source], tuple[_AnalysedReport, list[dict]] | SkippedFile],
     progress: Callable[[BuildProgress], None] | None,
-    workers: int | None,
+    pool: _WorkerPool | None,
     find_duplicates: bool,
 ) -> tuple[PassageTable, int, int, tuple[SkippedFile, ...]]:
     """Write a complete generation into `workdir`: Whoosh segments, then the passage table that mirrors them,
@@ -480,9 +510,9 @@ def _write_generation(
     try:
         for report_id in plan.to_delete:
             writer.delete_by_term("report_id", report_id)
-        runs = _runs(to_parse, workers, from_scratch=previous is None)
+        runs = _runs(to_parse, pool.processes if pool else 1, from_scratch=previous is None)
         task = partial(_index_run, analyse=analyse, generation_dir=workdir)
-        with _indexed_runs(task, runs, workers, len(to_parse), progress) as indexed:
+        with _indexed_runs(task, runs, pool, len(to_parse), progress) as indexed:
             for run, result in zip(runs, indexed):
                 for source, analysed in zip(run, result.results):
                     if isinstance(analysed, SkippedFile):
@@ -539,7 +569,7 @@ def _commit(writer: SegmentWriter, segments: list, merge: bool) -> None:
     writer._finish()
 
 
-def _runs(sources: list[_Source], workers: int | None, from_scratch: bool) -> list[tuple[_Source, ...]]:
+def _runs(sources: list[_Source], processes: int, from_scratch: bool) -> list[tuple[_Source, ...]]:
     """Consecutive runs of files, one segment each: as many as a segment's size asks for, a multiple of the workers.
 
     A pool building from scratch gets at least two runs per worker, so that while the last runs are written
@@ -548,29 +578,56 @@ def _runs(sources: list[_Source], workers: int | None, from_scratch: bool) -> li
     """
     if not sources:
         return []
-    processes = max(_worker_count(sources, workers), 1)
     rounds = -(-len(sources) // (processes * _FILES_PER_SEGMENT))
     count = processes * (max(rounds, 2) if processes > 1 and from_scratch else rounds)
     size = -(-len(sources) // count)
     return [tuple(sources[start:start + size]) for start in range(0, len(sources), size)]
 
 
-def _worker_count(sources: list[_Source], workers: int | None) -> int:
+def _worker_count(files: int, workers: int | None) -> int:
     if workers is None:
-        return (os.cpu_count() or 1) if len(sources) >= _FILES_FOR_A_POOL else 1
+        return (os.cpu_count() or 1) if files >= _FILES_FOR_A_POOL else 1
     return workers
+
+
+@dataclass
+class _WorkerPool:
+    """Worker processes, and the queue on which they report each file done."""
+
+    pool: multiprocessing.pool.Pool
+    finished: SimpleQueue
+    processes: int
+
+    def stop(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+@contextmanager
+def _worker_pool(processes: int) -> Iterator[_WorkerPool | None]:
+    """A pool of worker processes for the block (None for fewer than two)."""
+    if processes < 2:
+        yield None
+        return
+    context = multiprocessing.get_context()
+    finished = context.SimpleQueue()
+    workers = _WorkerPool(context.Pool(processes, initializer=_prepare_worker, initargs=(finished,)), finished, processes)
+    try:
+        yield workers
+    finally:
+        workers.stop()
 
 
 @contextmanager
 def _indexed_runs(
     task: Callable[..., _IndexedRun],
     runs: list[tuple[_Source, ...]],
-    workers: int | None,
+    pool: _WorkerPool | None,
     total: int,
     progress: Callable[[BuildProgress], None] | None,
 ) -> Iterator[Iterator[_IndexedRun]]:
-    """Each run indexed, in order, by a pool of worker processes when there is enough to do; `progress` hears
-    of every file as it is done. The pool ends with the block."""
+    """Each run indexed, in order, by the pool's workers (in this process without one); `progress` hears of
+    every file as it is done. The workers stop with the block, so their memory is free for the rest of the build."""
     done = 0
 
     def file_done(path: str) -> None:
@@ -579,22 +636,16 @@ def _indexed_runs(
         if progress is not None:
             progress(BuildProgress(done, total, path))
 
-    processes = _worker_count([source for run in runs for source in run], workers)
-    if processes < 2 or len(runs) < 2:
+    if pool is None:
         segmenter()
         yield (task(run, file_done=file_done) for run in runs)
         return
     # The workers load jieba themselves, side by side; this process never needs it while building.
-    context = multiprocessing.get_context()
-    finished = context.SimpleQueue()
-    pool = context.Pool(processes, initializer=_prepare_worker, initargs=(finished,))
     try:
-        pending = [pool.apply_async(_index_run_in_worker, (task, run)) for run in runs]
-        yield _results_with_progress(pending, finished, file_done, total)
-        pool.close()
+        pending = [pool.pool.apply_async(_index_run_in_worker, (task, run)) for run in runs]
+        yield _results_with_progress(pending, pool.finished, file_done, total)
     finally:
-        pool.terminate()
-        pool.join()
+        pool.stop()
 
 
 def _results_with_progress(
