@@ -1,5 +1,6 @@
 """Whole reports written in the tests, through the pipeline and the `fazhi inspect` command."""
 import json
+from pathlib import Path
 
 from indexer.catalogue import parse_catalogue
 from indexer.cli import main
@@ -156,3 +157,23 @@ def test_catalogue_county_without_that_township_keeps_the_county_and_warns():
     assert (report.township, report.county, report.city, report.province) == ("城关镇", "鲁山县", "平顶山市", "河南省")
     assert report.division_code == ""
     assert any("鲁山县" in warning for warning in report.warnings)
+
+
+def test_serve_updates_the_index_in_a_child_process_and_gets_its_exit_code(tmp_path, capfd):
+    """`fazhi serve` builds in a child (so the build's memory leaves with it); the server then opens what it built."""
+    import argparse
+    import shutil
+
+    from indexer.cli import run_index_in_child
+    from indexer.search import open_search_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "henan-lushan-wawu-2024.txt", corpus)
+    assert run_index_in_child(argparse.Namespace(corpus=corpus, index=tmp_path / "index", rebuild=False)) == 0
+    assert "now holds 1 reports" in capfd.readouterr().out
+    with open_search_index(tmp_path / "index") as index:
+        assert index.passage_count() > 0
+    missing = argparse.Namespace(corpus=tmp_path / "nowhere", index=tmp_path / "index", rebuild=False)
+    assert run_index_in_child(missing) == 1
+    assert "does not exist" in capfd.readouterr().err
