@@ -221,7 +221,10 @@ def _build_locked(
     previous_generation = current_generation(index_dir)
     stored = None if previous_generation is None else read_passage_table(index_dir / previous_generation, False)
     last_table = None if stored is None else stored[0]
+    # The report versions readers of the old generation may still open; a rebuild needs nothing else of it.
+    last_versions = set() if last_table is None else set(zip(last_table.report_ids, last_table.content_hashes))
     previous = None if rebuild else last_table
+    del stored, last_table
     catalogue = load_catalogue(corpus_dir)
     sources, unreadable = _sources(paths, corpus_dir, catalogue)
     plan = _plan(sources, previous)
@@ -248,7 +251,7 @@ def _build_locked(
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     _remove_old_generations(index_dir, keep={generation, previous_generation})
-    _remove_unused_reports(index_dir, table, last_table)
+    _remove_unused_reports(index_dir, table, last_versions)
     skipped += parse_skipped
     return _summary(index_dir, generation, table, indexed, plan.unchanged, plan.removed, passages, skipped, started)
 
@@ -814,11 +817,9 @@ def _remove_unfinished(index_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _remove_unused_reports(index_dir: Path, table: PassageTable, previous: PassageTable | None) -> None:
+def _remove_unused_reports(index_dir: Path, table: PassageTable, previous_versions: set[tuple[str, str]]) -> None:
     """Stored report versions that neither the new nor the previous generation indexes."""
-    keep = set(zip(table.report_ids, table.content_hashes))
-    if previous is not None:
-        keep |= set(zip(previous.report_ids, previous.content_hashes))
+    keep = set(zip(table.report_ids, table.content_hashes)) | previous_versions
     remove_unreferenced(index_dir / STORE_FOLDER, keep)
 
 
