@@ -15,8 +15,7 @@ from urllib.parse import quote
 
 from indexer.normalize import fold_for_matching
 from indexer.query import ParsedQuery, SearchFilters, parse_query
-from indexer.search import SearchIndex, _apply_filters, _matching_rows
-from indexer.section_types import SECTION_LABELS
+from indexer.search import SearchIndex, _apply_filters, _matching_rows, passage_fields
 from indexer.serialize import filters_to_json
 
 CONCORDANCE_SORTS = ("document", "left", "right")
@@ -396,24 +395,13 @@ def _lines(
         # Bounds found in the folded text are bounds in the stored text: folding keeps every offset.
         left, right = _context_bounds(table.match_texts[row], occurrence.start, occurrence.end, text_start, context_chars)
         start, end = occurrence.start - text_start, occurrence.end - text_start
-        report_row = table.report_rows[row]
-        report_id = table.report_ids[report_row]
-        passage_id = table.passage_ids[row]
-        section_type = table.section_types[row]
+        fields = passage_fields(index, row)
         yield ConcordanceLine(
             left=text[left - text_start:start],
             match=text[start:end],
             right=text[end:right - text_start],
-            passage_id=passage_id,
-            report_id=report_id,
-            title=table.titles[report_row],
-            township=table.townships[report_row],
-            county=table.counties[report_row],
-            province=table.provinces[report_row],
-            year=table.years[report_row],
-            section_type=section_type,
-            section_label=SECTION_LABELS.get(section_type, section_type),
-            url=passage_link(report_id, passage_id, query_text),
+            **fields,
+            url=passage_link(fields["report_id"], fields["passage_id"], query_text),
         )
 
 

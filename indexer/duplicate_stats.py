@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from indexer.duplicates import BOILERPLATE_REPORTS, NO_GROUP
-from indexer.search import SearchIndex, passage_url
-from indexer.section_types import SECTION_LABELS
+from indexer.search import SearchIndex, passage_fields, passage_url
 
 
 @dataclass(frozen=True)
@@ -225,21 +224,9 @@ def _group(index: SearchIndex, leader: int, rows: list[int], page: int, per_page
 
 def _member(index: SearchIndex, row: int, stored: dict | None) -> GroupMember:
     """A group member from the table, with its heading path when its stored fields are given."""
-    table = index.table
-    report_row = table.report_rows[row]
-    report_id = table.report_ids[report_row]
-    passage_id = table.passage_ids[row]
-    section_type = table.section_types[row]
+    fields = passage_fields(index, row)
     return GroupMember(
-        passage_id=passage_id,
-        report_id=report_id,
-        title=table.titles[report_row],
-        township=table.townships[report_row],
-        county=table.counties[report_row],
-        province=table.provinces[report_row],
-        year=table.years[report_row],
-        section_type=section_type,
-        section_label=SECTION_LABELS.get(section_type, section_type),
+        **fields,
         heading_path=tuple(stored.get("heading_path", ())) if stored else (),
-        url=passage_url(report_id, passage_id),
+        url=passage_url(fields["report_id"], fields["passage_id"]),
     )

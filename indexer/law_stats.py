@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from indexer.laws import UNCATALOGUED, law_catalogue
 from indexer.normalize import fold_for_matching
-from indexer.search import SearchIndex, passage_url
+from indexer.search import SearchIndex, passage_fields, passage_url
 from indexer.section_types import SECTION_LABELS
 
 LAW_SORTS = ("reports", "passages", "name")
@@ -240,8 +240,6 @@ def _place(index: SearchIndex, report_row: int) -> tuple[str, ...]:
 
 
 def _citing_passage(index: SearchIndex, row: int, stored: dict, name: str) -> CitingPassage:
-    table = index.table
-    report_row = table.report_rows[row]
     text = stored.get("text", "")
     offset = stored.get("start", 0)
     spans = []
@@ -252,19 +250,10 @@ def _citing_passage(index: SearchIndex, row: int, stored: dict, name: str) -> Ci
         start, end = citation["start"] - offset, citation["end"] - offset
         if 0 <= start < end <= len(text):
             spans.append((start, end))
-    section_type = table.section_types[row]
-    report_id = table.report_ids[report_row]
+    fields = passage_fields(index, row)
     return CitingPassage(
-        passage_id=stored["passage_id"],
-        report_id=report_id,
-        title=table.titles[report_row],
-        township=table.townships[report_row],
-        county=table.counties[report_row],
-        province=table.provinces[report_row],
-        year=table.years[report_row],
-        section_type=section_type,
-        section_label=SECTION_LABELS.get(section_type, section_type),
+        **fields,
         heading_path=tuple(stored.get("heading_path", ())),
         sentences=citing_sentences(text, spans),
-        url=passage_url(report_id, stored["passage_id"]),
+        url=passage_url(fields["report_id"], fields["passage_id"]),
     )

@@ -699,27 +699,35 @@ def _hit(
     index: SearchIndex, row: int, stored: dict, scores: dict[int, float], phrases: tuple[str, ...], snippet_length: int
 ) -> SearchHit:
     """A hit from the stored fields of its document and its report's row of the table."""
-    table = index.table
-    report_row = table.report_rows[row]
-    report_id = table.report_ids[report_row]
-    section_type = table.section_types[row]
+    fields = passage_fields(index, row)
     return SearchHit(
-        passage_id=stored["passage_id"],
-        report_id=report_id,
-        title=table.titles[report_row],
-        township=table.townships[report_row],
-        county=table.counties[report_row],
-        city=table.cities[report_row],
-        province=table.provinces[report_row],
-        year=table.years[report_row],
-        section_type=section_type,
-        section_label=SECTION_LABELS.get(section_type, section_type),
+        **fields,
+        city=index.table.cities[index.table.report_rows[row]],
         heading_path=tuple(stored.get("heading_path", ())),
         snippet=make_snippet(stored.get("text", ""), phrases, snippet_length),
         score=round(scores.get(row, 0.0), 4),
-        url=passage_url(report_id, stored["passage_id"]),
+        url=passage_url(fields["report_id"], fields["passage_id"]),
         duplicate_reports=index.duplicate_reports[row],
     )
+
+
+def passage_fields(index: SearchIndex, row: int) -> dict[str, str | int | None]:
+    """What every view shows of a passage, from the table: its ids, its report's title and place and year, its
+    section type and label. The hit, concordance line, group member and citing passage all start from these."""
+    table = index.table
+    report_row = table.report_rows[row]
+    section_type = table.section_types[row]
+    return {
+        "passage_id": table.passage_ids[row],
+        "report_id": table.report_ids[report_row],
+        "title": table.titles[report_row],
+        "township": table.townships[report_row],
+        "county": table.counties[report_row],
+        "province": table.provinces[report_row],
+        "year": table.years[report_row],
+        "section_type": section_type,
+        "section_label": SECTION_LABELS.get(section_type, section_type),
+    }
 
 
 def _citation(values: dict) -> LawCitation:
