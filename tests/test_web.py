@@ -191,3 +191,17 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (__import__("pathlib").Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for name in setting_help():
         assert f"`{name}`" in readme, f"README does not document the setting {name}"
+
+
+@pytest.mark.parametrize("path", ["/search", "/kwic"])
+def test_pages_in_the_middle_link_back_and_on_and_say_where_they_are(client, path):
+    import re
+
+    html = client.get(f"{path}?q=法治&per_page=2&page=2").get_data(as_text=True)
+    navs = re.findall(r'<nav class="pagination".*?</nav>', html, re.S)
+    assert len(navs) == 1
+    assert re.search(r"第 2 / (\d+) 页", navs[0]) and int(re.search(r"第 2 / (\d+) 页", navs[0])[1]) > 2
+    assert f'rel="prev" href="{path}?q=%E6%B3%95%E6%B2%BB&amp;per_page=2&amp;page=1"' in navs[0]
+    assert f'rel="next" href="{path}?q=%E6%B3%95%E6%B2%BB&amp;per_page=2&amp;page=3"' in navs[0]
+    first = client.get(f"{path}?q=法治&per_page=2").get_data(as_text=True)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
