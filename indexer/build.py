@@ -50,10 +50,11 @@ from indexer.schema import (
 )
 from indexer.search import current_generation, read_passage_table
 
-# Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker sorts its segment's
-# postings in memory (about 100 per passage), and a bigger pool spills to disk through pickle, which is
-# several times slower; many small segments would slow every search down.
+# Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker holds its segment's
+# postings in memory until it writes them (_TermPool, about 100 postings a passage), so this bounds a
+# worker's memory; many small segments would slow every search down.
 _FILES_PER_SEGMENT = 700
+# The memory of the build's own writer, whose Whoosh pool takes the postings of small segments it merges.
 _WRITER_MEMORY_MB = 256
 # Below this many files a worker pool costs more than it saves (unless the caller asks for workers).
 _FILES_FOR_A_POOL = 16
@@ -415,10 +416,8 @@ def _index_run(
     Whoosh's own multi-process writer does the same: the build's writer holds the lock and later lists
     the segment in its table of contents, so this writer takes no lock and never commits.
     """
-    writer = SegmentWriter(
-        whoosh_index.open_dir(str(generation_dir)), _lk=False, limitmb=_WRITER_MEMORY_MB, codec=_codec()
-    )
-    writer.pool = _TermPool()
+    writer = SegmentWriter(whoosh_index.open_dir(str(generation_dir)), _lk=False, codec=_codec())
+    writer.pool = _TermPool()  # in place of Whoosh's sorting pool, so no memory limit to give it
     results: list[_AnalysedReport | SkippedFile] = []
     try:
         for source in sources:
