@@ -18,14 +18,11 @@ STORE_FOLDER = "reports"
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 
 
-def report_to_record(report: Report) -> dict:
-    """Every field of the report as plain JSON values (passage texts left out: they are slices of the text)."""
-    return json.loads(_report_json(report))
-
-
 def _report_json(report: Report) -> str:
-    # The JSON encoder walks the report itself and asks only for each dataclass's fields, which is
-    # several times faster than dataclasses.asdict's deep copy (a build writes every report once).
+    """Every field of the report as JSON (passage texts left out: they are slices of the text).
+
+    The JSON encoder walks the report itself and asks only for each dataclass's fields, which is several
+    times faster than dataclasses.asdict's deep copy (a build writes every report once)."""
     return json.dumps(report, ensure_ascii=False, default=_fields_of)
 
 
