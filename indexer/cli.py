@@ -11,15 +11,15 @@ from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
-from indexer.build import BuildError, BuildProgress, BuildSummary, build_index
-from indexer.concordance import CONCORDANCE_SORTS, Concordance, ConcordanceLine, concordance, concordance_lines
-from indexer.concordance import MAX_PER_PAGE as CONCORDANCE_MAX_PER_PAGE
+from indexer.index.build import BuildError, BuildProgress, BuildSummary, build_index
+from indexer.research.concordance import CONCORDANCE_SORTS, Concordance, ConcordanceLine, concordance, concordance_lines
+from indexer.research.concordance import MAX_PER_PAGE as CONCORDANCE_MAX_PER_PAGE
 from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX, iter_report_files, parse_report
-from indexer.query import build_filters
+from indexer.search.query import build_filters
 from indexer.report import Report, Section, UnreadableDocument
-from indexer.search import SORTS, IndexUnavailable, SearchResult, export_passages, open_search_index, search
-from indexer.section_types import SECTION_LABELS
-from indexer.serialize import count_cited_laws, export_lines, report_to_json, search_result_to_json, unreadable_to_json
+from indexer.search.results import SORTS, IndexUnavailable, SearchResult, export_passages, open_search_index, search
+from indexer.parse.section_types import SECTION_LABELS
+from indexer.search.serialize import count_cited_laws, export_lines, report_to_json, search_result_to_json, unreadable_to_json
 
 
 def main(argv: list[str] | None = None) -> int:

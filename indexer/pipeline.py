@@ -6,16 +6,16 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from indexer.annotate import cite_laws, locate_report
-from indexer.catalogue import Catalogue, load_catalogue
-from indexer.frame import find_frame, find_report_year
-from indexer.normalize import normalize_text
-from indexer.passages import build_passages, build_sections
-from indexer.places import lookup_division
-from indexer.read import is_report_file, read_document
+from indexer.parse.annotate import cite_laws, locate_report
+from indexer.parse.catalogue import Catalogue, load_catalogue
+from indexer.parse.frame import find_frame, find_report_year
+from indexer.parse.normalize import normalize_text
+from indexer.parse.passages import build_passages, build_sections
+from indexer.parse.places import lookup_division
+from indexer.read.document import is_report_file, read_document
 from indexer.report import Place, Report
-from indexer.section_types import assign_top_level_types
-from indexer.split import find_headings
+from indexer.parse.section_types import assign_top_level_types
+from indexer.parse.headings import find_headings
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
 PARSER_VERSION = "1"

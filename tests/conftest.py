@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.search import open_search_index
+from indexer.index.build import build_index
+from indexer.search.results import open_search_index
 from webui import create_app
 from webui.settings import Settings
 

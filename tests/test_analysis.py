@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import (
+from indexer.index.analysis import (
     RankTokenizer,
     count_rank_words,
     domain_words,
@@ -15,8 +15,8 @@ from indexer.analysis import (
     rank_words,
     segmenter,
 )
-from indexer.normalize import fold_for_matching
-from indexer.schema import RankText
+from indexer.parse.normalize import fold_for_matching
+from indexer.index.schema import RankText
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

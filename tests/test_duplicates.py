@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.duplicates import (
+from indexer.index.build import build_index
+from indexer.index.duplicates import (
     NO_GROUP,
     SIMILARITY_THRESHOLD,
     count_other_reports,
@@ -25,9 +25,9 @@ from indexer.duplicates import (
     read_signatures,
     write_signatures,
 )
-from indexer.normalize import fold_for_matching
-from indexer.schema import POINTER_FILE, SIGNATURE_FILE
-from indexer.search import export_passages, open_search_index, search
+from indexer.parse.normalize import fold_for_matching
+from indexer.index.schema import POINTER_FILE, SIGNATURE_FILE
+from indexer.search.results import export_passages, open_search_index, search
 from webui import create_app
 from webui.settings import Settings
 
@@ -150,7 +150,7 @@ def test_headings_and_one_line_remarks_get_no_signature():
 def test_signatures_are_the_same_in_every_process():
     # Python's str hash changes from process to process; stored signatures must not.
     text = fold_for_matching(LEADERSHIP.format(town="甲镇", head="镇长"))
-    program = f"from indexer.duplicates import passage_signature; print(passage_signature({text!r}).hex())"
+    program = f"from indexer.index.duplicates import passage_signature; print(passage_signature({text!r}).hex())"
     output = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.strip()
     assert output == passage_signature(text).hex()
 

@@ -1,8 +1,8 @@
 """Normalisation and the title block / signature frame, on literal texts."""
 import pytest
 
-from indexer.frame import find_frame, find_report_year, parse_date
-from indexer.normalize import fold_for_matching, normalize_text
+from indexer.parse.frame import find_frame, find_report_year, parse_date
+from indexer.parse.normalize import fold_for_matching, normalize_text
 
 
 def test_drops_bookmark_debris_and_blank_lines():
@@ -112,7 +112,7 @@ def test_lines_cut_at_the_page_margin_are_joined_even_without_commas():
 
 
 def test_one_paragraph_per_line_text_has_no_wrap_width():
-    from indexer.normalize import detect_wrap_width
+    from indexer.parse.normalize import detect_wrap_width
 
     corpus_file = __import__("pathlib").Path(__file__).resolve().parent.parent / "corpus" / "henan-lushan-wawu-2024.txt"
     assert detect_wrap_width(corpus_file.read_text(encoding="utf-8").split("\n")) is None

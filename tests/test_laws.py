@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.laws import (
+from indexer.parse.laws import (
     UNCATALOGUED,
     CitedLawCount,
     find_cited_laws,

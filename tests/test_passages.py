@@ -1,8 +1,8 @@
 """Passages tile the body, keep heading paths, and cut long sections at paragraph boundaries."""
-from indexer.normalize import normalize_text
-from indexer.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, build_passages, build_sections
-from indexer.section_types import assign_top_level_types
-from indexer.split import find_headings
+from indexer.parse.normalize import normalize_text
+from indexer.parse.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, build_passages, build_sections
+from indexer.parse.section_types import assign_top_level_types
+from indexer.parse.headings import find_headings
 
 
 def passages_of(raw: str, report_id: str = "r1"):

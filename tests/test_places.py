@@ -1,10 +1,10 @@
-"""Tests for indexer.places: resolving a report's township, county, city and province from its text."""
+"""Tests for indexer.parse.places: resolving a report's township, county, city and province from its text."""
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from indexer.places import NO_TOWNSHIP_WARNING, county_names, lookup_division, resolve_place, township_names
+from indexer.parse.places import NO_TOWNSHIP_WARNING, county_names, lookup_division, resolve_place, township_names
 from indexer.report import Place
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.query import (
+from indexer.search.query import (
     ParsedQuery,
     SearchFilters,
     YearRange,

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from builders import WORD, draw_chinese_pdf, level, minimal_pdf, numbering, paragraph, text_line, write_docx
-from indexer.read import SUPPORTED_SUFFIXES, is_report_file, read_document
+from indexer.read.document import SUPPORTED_SUFFIXES, is_report_file, read_document
 from indexer.report import UnreadableDocument
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

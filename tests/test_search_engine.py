@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import BuildLocked, BuildProgress, build_index
-from indexer.normalize import fold_for_matching
+from indexer.index.build import BuildLocked, BuildProgress, build_index
+from indexer.parse.normalize import fold_for_matching
 from indexer.pipeline import iter_report_files
-from indexer.query import SearchFilters, YearRange
-from indexer.report_store import STORE_FOLDER, load_report
-from indexer.search import IndexUnavailable, export_passages, open_search_index, search
-from indexer.snippets import make_snippet, mark_text
+from indexer.search.query import SearchFilters, YearRange
+from indexer.index.report_store import STORE_FOLDER, load_report
+from indexer.search.results import IndexUnavailable, export_passages, open_search_index, search
+from indexer.search.snippets import make_snippet, mark_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -417,9 +417,9 @@ def test_the_build_writes_what_whooshs_own_writer_writes(tmp_path):
     the one Whoosh's own writer makes of the same documents."""
     from whoosh import index as whoosh_index
 
-    from indexer.build import _analyse_file, _sources
-    from indexer.catalogue import load_catalogue
-    from indexer.schema import passage_schema
+    from indexer.index.build import _analyse_file, _sources
+    from indexer.parse.catalogue import load_catalogue
+    from indexer.index.schema import passage_schema
 
     built = tmp_path / "built"
     build_index(CORPUS, built, workers=1, find_duplicates=False)

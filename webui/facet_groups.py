@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.search import FacetValue, SearchIndex
+from indexer.search.results import FacetValue, SearchIndex
 from webui.index_holder import current_index
 
 

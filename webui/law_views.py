@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from indexer.duplicate_stats import (
+from indexer.research.duplicate_stats import (
     DuplicateGroup,
     DuplicateOverview,
     ReportShare,
@@ -25,8 +25,8 @@ from indexer.duplicate_stats import (
     iter_group_members,
     report_shares,
 )
-from indexer.duplicates import BOILERPLATE_REPORTS, SIMILARITY_THRESHOLD
-from indexer.law_stats import (
+from indexer.index.duplicates import BOILERPLATE_REPORTS, SIMILARITY_THRESHOLD
+from indexer.research.law_stats import (
     LAW_SORTS,
     CitingPassage,
     CitingSentence,
@@ -38,7 +38,7 @@ from indexer.law_stats import (
     law_categories,
     law_detail,
 )
-from indexer.search import SearchIndex
+from indexer.search.results import SearchIndex
 from webui.index_holder import current_index
 from webui import law_messages, messages
 from webui.params import BadParameter

@@ -9,10 +9,10 @@ import markdown
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, stream_with_context
 from markupsafe import Markup
 
-from indexer.query import parse_query
-from indexer.search import export_passages, search
-from indexer.section_types import SECTION_LABELS
-from indexer.serialize import export_lines
+from indexer.search.query import parse_query
+from indexer.search.results import export_passages, search
+from indexer.parse.section_types import SECTION_LABELS
+from indexer.search.serialize import export_lines
 from webui.index_holder import current_index
 from webui import links, messages
 from webui.describe import describe_search

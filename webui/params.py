@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import SearchFilters, build_filters, parse_year, section_type_key
-from indexer.section_types import SECTION_LABELS
+from indexer.search.query import SearchFilters, build_filters, parse_year, section_type_key
+from indexer.parse.section_types import SECTION_LABELS
 from webui import law_messages, messages
 from webui.settings import Settings
 

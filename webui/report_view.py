@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from indexer.report import Report, Section
-from indexer.section_types import SECTION_LABELS
-from indexer.snippets import mark_text
+from indexer.parse.section_types import SECTION_LABELS
+from indexer.search.snippets import mark_text
 
 
 @dataclass(frozen=True)

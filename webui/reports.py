@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from indexer.report import Passage, Report
-from indexer.report_store import STORE_FOLDER, is_safe_report_id, load_report
-from indexer.search import SearchIndex
+from indexer.index.report_store import STORE_FOLDER, is_safe_report_id, load_report
+from indexer.search.results import SearchIndex
 
 
 def find_report(index: SearchIndex, report_id: str) -> Report | None:

@@ -15,10 +15,10 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from indexer.concordance import CONCORDANCE_SORTS, Concordance, concordance, concordance_lines, concordance_to_json, line_to_json
-from indexer.coverage import DEFAULT_TOPICS, MAX_TOPICS, Coverage, CoverageRow, coverage, coverage_rows, coverage_to_json, split_topics
-from indexer.query import SearchFilters
-from indexer.trends import MAX_QUERIES, Trends, trends, trends_to_json
+from indexer.research.concordance import CONCORDANCE_SORTS, Concordance, concordance, concordance_lines, concordance_to_json, line_to_json
+from indexer.research.coverage import DEFAULT_TOPICS, MAX_TOPICS, Coverage, CoverageRow, coverage, coverage_rows, coverage_to_json, split_topics
+from indexer.search.query import SearchFilters
+from indexer.research.trends import MAX_QUERIES, Trends, trends, trends_to_json
 from webui.index_holder import current_index
 from webui import messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.concordance import filtered_rows, match_rows
-from indexer.query import SearchFilters
-from indexer.search import SearchIndex
+from indexer.research.concordance import filtered_rows, match_rows
+from indexer.search.query import SearchFilters
+from indexer.search.results import SearchIndex
 
 MAX_QUERIES = 6
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.normalize import fold_for_matching
+from indexer.parse.normalize import fold_for_matching
 
 SECTION_LABELS: dict[str, str] = {
     "overview": "总体情况",

@@ -27,7 +27,7 @@ from itertools import compress, count
 from operator import add
 from typing import NamedTuple
 
-from indexer.normalize import fold_char, fold_for_matching
+from indexer.parse.normalize import fold_char, fold_for_matching
 from indexer.report import Place
 
 PROVINCE, CITY, COUNTY, TOWNSHIP = 1, 2, 3, 4

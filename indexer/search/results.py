@@ -26,12 +26,12 @@ from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer.analysis import count_rank_words, phrase_keys, segmenter
-from indexer.duplicates import BOILERPLATE_REPORTS, count_other_reports
-from indexer.normalize import fold_for_matching
-from indexer.query import ParsedQuery, SearchFilters, parse_query
+from indexer.index.analysis import count_rank_words, phrase_keys, segmenter
+from indexer.index.duplicates import BOILERPLATE_REPORTS, count_other_reports
+from indexer.parse.normalize import fold_for_matching
+from indexer.search.query import ParsedQuery, SearchFilters, parse_query
 from indexer.report import LawCitation
-from indexer.schema import (
+from indexer.index.schema import (
     FACETS,
     HEADING_BOOST,
     INDEX_FORMAT,
@@ -42,8 +42,8 @@ from indexer.schema import (
     BigramPostings,
     PassageTable,
 )
-from indexer.section_types import SECTION_LABELS
-from indexer.snippets import make_snippet
+from indexer.parse.section_types import SECTION_LABELS
+from indexer.search.snippets import make_snippet
 
 SORTS = ("relevance", "year", "township")
 MAX_PER_PAGE = 100

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
-from indexer.normalize import fold_for_matching
+from indexer.parse.normalize import fold_for_matching
 from indexer.report import LawCitation
 
 UNCATALOGUED = "未收录"

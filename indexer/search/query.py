@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from indexer.laws import law_catalogue
-from indexer.normalize import fold_for_matching
-from indexer.section_types import SECTION_LABELS
+from indexer.parse.laws import law_catalogue
+from indexer.parse.normalize import fold_for_matching
+from indexer.parse.section_types import SECTION_LABELS
 
 # The field names a query may use, and the facet each one filters.
 QUERY_FIELDS = {

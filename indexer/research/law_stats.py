@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.laws import UNCATALOGUED, law_catalogue
-from indexer.normalize import fold_for_matching
-from indexer.search import SearchIndex, passage_fields, passage_url
-from indexer.section_types import SECTION_LABELS
+from indexer.parse.laws import UNCATALOGUED, law_catalogue
+from indexer.parse.normalize import fold_for_matching
+from indexer.search.results import SearchIndex, passage_fields, passage_url
+from indexer.parse.section_types import SECTION_LABELS
 
 LAW_SORTS = ("reports", "passages", "name")
 # Where a citing sentence starts and ends (full-width marks included: the text is not folded).

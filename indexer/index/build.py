@@ -29,14 +29,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import count_heading_words, count_rank_words, match_keys, segmenter
-from indexer.catalogue import Catalogue, load_catalogue
-from indexer.duplicates import NO_GROUP, group_near_duplicates, passage_signature, read_signatures, write_signatures
-from indexer.normalize import fold_for_matching
+from indexer.index.analysis import count_heading_words, count_rank_words, match_keys, segmenter
+from indexer.parse.catalogue import Catalogue, load_catalogue
+from indexer.index.duplicates import NO_GROUP, group_near_duplicates, passage_signature, read_signatures, write_signatures
+from indexer.parse.normalize import fold_for_matching
 from indexer.pipeline import PARSER_VERSION, iter_report_files, parse_report, relative_in_corpus, report_id_for
 from indexer.report import Report, UnreadableDocument
-from indexer.report_store import STORE_FOLDER, remove_unreferenced, save_report
-from indexer.schema import (
+from indexer.index.report_store import STORE_FOLDER, remove_unreferenced, save_report
+from indexer.index.schema import (
     BUILD_LOCK,
     GENERATION_PREFIX,
     INDEX_FORMAT,
@@ -48,7 +48,7 @@ from indexer.schema import (
     PassageTable,
     passage_schema,
 )
-from indexer.search import current_generation, read_passage_table
+from indexer.search.results import current_generation, read_passage_table
 
 # Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker holds its segment's
 # postings in memory until it writes them (_TermPool, about 100 postings a passage), so this bounds a

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexer.laws import find_cited_laws
-from indexer.places import resolve_place
+from indexer.parse.laws import find_cited_laws
+from indexer.parse.places import resolve_place
 from indexer.report import LawCitation, Passage, Place
 
 

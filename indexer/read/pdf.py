@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 from pypdf.errors import DependencyError, PyPdfError
 
-from indexer.read_common import one_paragraph_per_line
+from indexer.read.decode import one_paragraph_per_line
 from indexer.report import SourceDocument, UnreadableDocument
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from whoosh import fields as whoosh_fields
 from whoosh.system import pack_uint
 
-from indexer.analysis import rank_analyzer
+from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
 INDEX_FORMAT = 3

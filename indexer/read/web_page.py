@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from indexer.read_common import decode_text
+from indexer.read.decode import decode_text
 from indexer.report import SourceDocument, UnreadableDocument
 
 _MAX_HTML_DEPTH = 250

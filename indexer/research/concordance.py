@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from heapq import nsmallest
 from urllib.parse import quote
 
-from indexer.normalize import fold_for_matching
-from indexer.query import ParsedQuery, SearchFilters, parse_query
-from indexer.search import SearchIndex, _apply_filters, _matching_rows, passage_fields
-from indexer.serialize import filters_to_json
+from indexer.parse.normalize import fold_for_matching
+from indexer.search.query import ParsedQuery, SearchFilters, parse_query
+from indexer.search.results import SearchIndex, _apply_filters, _matching_rows, passage_fields
+from indexer.search.serialize import filters_to_json
 
 CONCORDANCE_SORTS = ("document", "left", "right")
 CONTEXT_CHARS = 30
