@@ -26,7 +26,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from measure import folder_megabytes, median, own_peak_rss_megabytes, percentile, run_measured  # noqa: E402
+from measure import (  # noqa: E402
+    folder_megabytes,
+    median,
+    own_peak_rss_megabytes,
+    percentile,
+    run_measured,
+)
 from workload import ensure_corpus, passage_matches, read_queries  # noqa: E402
 
 TIMED_RUNS = 5
@@ -57,7 +63,8 @@ def child_build(corpus: str, index: str) -> dict:
 
 def child_queries(index: str, corpus: str) -> dict:
     """Time the queries and check every hit set against a substring scan."""
-    from indexer.search.results import export_passages, open_search_index, search
+    from indexer.search.opened_index import open_search_index
+    from indexer.search.results import export_passages, search
     from indexer.search.serialize import exported_passage_to_json
 
     started = time.perf_counter()

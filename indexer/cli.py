@@ -11,15 +11,35 @@ from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
-from indexer.index.build import BuildError, BuildProgress, BuildSummary, build_index
-from indexer.research.concordance import CONCORDANCE_SORTS, Concordance, ConcordanceLine, concordance, concordance_lines
-from indexer.research.concordance import MAX_PER_PAGE as CONCORDANCE_MAX_PER_PAGE
-from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX, iter_report_files, parse_report
-from indexer.search.query import build_filters
-from indexer.report import Report, Section, UnreadableDocument
-from indexer.search.results import SORTS, IndexUnavailable, SearchResult, export_passages, open_search_index, search
+from indexer.index.build import BuildSummary, build_index
+from indexer.index.generations import BuildError
+from indexer.index.workers import BuildProgress
 from indexer.parse.section_types import SECTION_LABELS
-from indexer.search.serialize import count_cited_laws, export_lines, report_to_json, search_result_to_json, unreadable_to_json
+from indexer.pipeline import (
+    DEFAULT_CORPUS,
+    DEFAULT_INDEX,
+    iter_report_files,
+    parse_report,
+)
+from indexer.report import Report, Section, UnreadableDocument
+from indexer.research.concordance import (
+    CONCORDANCE_SORTS,
+    Concordance,
+    ConcordanceLine,
+    concordance,
+    concordance_lines,
+)
+from indexer.research.concordance import MAX_PER_PAGE as CONCORDANCE_MAX_PER_PAGE
+from indexer.search.opened_index import IndexUnavailable, open_search_index
+from indexer.search.query import build_filters
+from indexer.search.results import SORTS, SearchResult, export_passages, search
+from indexer.search.serialize import (
+    count_cited_laws,
+    export_lines,
+    report_to_json,
+    search_result_to_json,
+    unreadable_to_json,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

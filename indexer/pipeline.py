@@ -9,13 +9,13 @@ from pathlib import Path
 from indexer.parse.annotate import cite_laws, locate_report
 from indexer.parse.catalogue import Catalogue, load_catalogue
 from indexer.parse.frame import find_frame, find_report_year
+from indexer.parse.headings import find_headings
 from indexer.parse.normalize import normalize_text
 from indexer.parse.passages import build_passages, build_sections
 from indexer.parse.places import lookup_division
+from indexer.parse.section_types import assign_top_level_types
 from indexer.read.document import is_report_file, read_document
 from indexer.report import Place, Report
-from indexer.parse.section_types import assign_top_level_types
-from indexer.parse.headings import find_headings
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
 PARSER_VERSION = "1"

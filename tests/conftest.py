@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from indexer.index.build import build_index
-from indexer.search.results import open_search_index
+from indexer.search.opened_index import open_search_index
 from webui import create_app
 from webui.settings import Settings
 

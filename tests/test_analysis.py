@@ -15,8 +15,8 @@ from indexer.index.analysis import (
     rank_words,
     segmenter,
 )
-from indexer.parse.normalize import fold_for_matching
 from indexer.index.schema import RankText
+from indexer.parse.normalize import fold_for_matching
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -25,9 +25,10 @@ from indexer.index.duplicates import (
     read_signatures,
     write_signatures,
 )
-from indexer.parse.normalize import fold_for_matching
 from indexer.index.schema import POINTER_FILE, SIGNATURE_FILE
-from indexer.search.results import export_passages, open_search_index, search
+from indexer.parse.normalize import fold_for_matching
+from indexer.search.opened_index import open_search_index
+from indexer.search.results import export_passages, search
 from webui import create_app
 from webui.settings import Settings
 

@@ -1,8 +1,13 @@
 """Passages tile the body, keep heading paths, and cut long sections at paragraph boundaries."""
-from indexer.parse.normalize import normalize_text
-from indexer.parse.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, build_passages, build_sections
-from indexer.parse.section_types import assign_top_level_types
 from indexer.parse.headings import find_headings
+from indexer.parse.normalize import normalize_text
+from indexer.parse.passages import (
+    MAX_PASSAGE_CHARS,
+    MIN_PASSAGE_CHARS,
+    build_passages,
+    build_sections,
+)
+from indexer.parse.section_types import assign_top_level_types
 
 
 def passages_of(raw: str, report_id: str = "r1"):

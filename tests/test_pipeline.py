@@ -2,8 +2,8 @@
 import json
 from pathlib import Path
 
-from indexer.parse.catalogue import parse_catalogue
 from indexer.cli import main
+from indexer.parse.catalogue import parse_catalogue
 from indexer.pipeline import parse_report, parse_text, report_id_for
 
 HALF_WIDTH_REPORT = """鲁山县瓦屋镇人民政府
@@ -165,7 +165,7 @@ def test_serve_updates_the_index_in_a_child_process_and_gets_its_exit_code(tmp_p
     import shutil
 
     from indexer.cli import run_index_in_child
-    from indexer.search.results import open_search_index
+    from indexer.search.opened_index import open_search_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -7,8 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from builders import (
+    draw_chinese_pdf,
+    level,
+    numbering,
+    paragraph,
+    wrap_lines,
+    write_docx,
+)
 
-from builders import draw_chinese_pdf, level, numbering, paragraph, wrap_lines, write_docx
 from indexer.pipeline import parse_report
 from indexer.report import Report
 

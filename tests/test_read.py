@@ -9,8 +9,17 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from builders import (
+    WORD,
+    draw_chinese_pdf,
+    level,
+    minimal_pdf,
+    numbering,
+    paragraph,
+    text_line,
+    write_docx,
+)
 
-from builders import WORD, draw_chinese_pdf, level, minimal_pdf, numbering, paragraph, text_line, write_docx
 from indexer.read.document import SUPPORTED_SUFFIXES, is_report_file, read_document
 from indexer.report import UnreadableDocument
 

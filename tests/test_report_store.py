@@ -3,8 +3,13 @@ from pathlib import Path
 
 import pytest
 
+from indexer.index.report_store import (
+    is_safe_report_id,
+    load_report,
+    remove_unreferenced,
+    save_report,
+)
 from indexer.pipeline import parse_report
-from indexer.index.report_store import is_safe_report_id, load_report, remove_unreferenced, save_report
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

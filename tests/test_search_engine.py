@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index.build import BuildLocked, BuildProgress, build_index
+from indexer.index.build import build_index
+from indexer.index.generations import BuildLocked
+from indexer.index.report_store import STORE_FOLDER, load_report
+from indexer.index.workers import BuildProgress
 from indexer.parse.normalize import fold_for_matching
 from indexer.pipeline import iter_report_files
+from indexer.search.opened_index import IndexUnavailable, open_search_index
 from indexer.search.query import SearchFilters, YearRange
-from indexer.index.report_store import STORE_FOLDER, load_report
-from indexer.search.results import IndexUnavailable, export_passages, open_search_index, search
+from indexer.search.results import export_passages, search
 from indexer.search.snippets import make_snippet, mark_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -417,9 +420,10 @@ def test_the_build_writes_what_whooshs_own_writer_writes(tmp_path):
     the one Whoosh's own writer makes of the same documents."""
     from whoosh import index as whoosh_index
 
-    from indexer.index.build import _analyse_file, _sources
-    from indexer.parse.catalogue import load_catalogue
+    from indexer.index.build import _sources
     from indexer.index.schema import passage_schema
+    from indexer.index.workers import analyse_file
+    from indexer.parse.catalogue import load_catalogue
 
     built = tmp_path / "built"
     build_index(CORPUS, built, workers=1, find_duplicates=False)
@@ -430,7 +434,7 @@ def test_the_build_writes_what_whooshs_own_writer_writes(tmp_path):
     plain.mkdir()
     writer = whoosh_index.create_in(str(plain), passage_schema()).writer()
     for source in sources:
-        _report, documents = _analyse_file(source, CORPUS, catalogue, tmp_path / "store", find_duplicates=False)
+        _report, documents = analyse_file(source, CORPUS, catalogue, tmp_path / "store", find_duplicates=False)
         for document in documents:
             writer.add_document(**document)
     writer.commit()

@@ -1,7 +1,11 @@
 """Section types from top-level heading titles."""
 import pytest
 
-from indexer.parse.section_types import SECTION_LABELS, assign_top_level_types, classify_top_level_title
+from indexer.parse.section_types import (
+    SECTION_LABELS,
+    assign_top_level_types,
+    classify_top_level_title,
+)
 
 
 @pytest.mark.parametrize(

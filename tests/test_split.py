@@ -1,8 +1,8 @@
 """Heading recognition and per-document level inference, on literal texts."""
 import pytest
 
-from indexer.parse.normalize import normalize_text
 from indexer.parse.headings import find_heading_candidate, find_headings, parse_numeral
+from indexer.parse.normalize import normalize_text
 
 
 def outline(text: str) -> list[tuple[int, str, str]]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from indexer.search.results import search
-from indexer.search.serialize import passage_to_json, report_to_json, search_result_to_json
-from webui.index_holder import current_index
+from indexer.search.serialize import (
+    passage_to_json,
+    report_to_json,
+    search_result_to_json,
+)
 from webui import messages
+from webui.index_holder import current_index
 from webui.params import read_search_request
 from webui.reports import find_passage, find_report
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.search.results import FacetValue, SearchIndex
+from indexer.search.facets import FacetValue
+from indexer.search.opened_index import SearchIndex
 from webui.index_holder import current_index
 
 

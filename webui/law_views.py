@@ -10,10 +10,20 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from indexer.index.duplicates import BOILERPLATE_REPORTS, SIMILARITY_THRESHOLD
 from indexer.research.duplicate_stats import (
     DuplicateGroup,
     DuplicateOverview,
@@ -25,7 +35,6 @@ from indexer.research.duplicate_stats import (
     iter_group_members,
     report_shares,
 )
-from indexer.index.duplicates import BOILERPLATE_REPORTS, SIMILARITY_THRESHOLD
 from indexer.research.law_stats import (
     LAW_SORTS,
     CitingPassage,
@@ -38,9 +47,9 @@ from indexer.research.law_stats import (
     law_categories,
     law_detail,
 )
-from indexer.search.results import SearchIndex
-from webui.index_holder import current_index
+from indexer.search.opened_index import SearchIndex
 from webui import law_messages, messages
+from webui.index_holder import current_index
 from webui.params import BadParameter
 
 blueprint = Blueprint("law_views", __name__)

@@ -6,16 +6,25 @@ from importlib import resources
 from pathlib import Path
 
 import markdown
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
 from markupsafe import Markup
 
+from indexer.parse.section_types import SECTION_LABELS
 from indexer.search.query import parse_query
 from indexer.search.results import export_passages, search
-from indexer.parse.section_types import SECTION_LABELS
 from indexer.search.serialize import export_lines
-from webui.index_holder import current_index
 from webui import links, messages
 from webui.describe import describe_search
+from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
 from webui.report_view import front_matter, report_blocks
 from webui.reports import find_report

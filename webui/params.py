@@ -5,8 +5,13 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search.query import SearchFilters, build_filters, parse_year, section_type_key
 from indexer.parse.section_types import SECTION_LABELS
+from indexer.search.query import (
+    SearchFilters,
+    build_filters,
+    parse_year,
+    section_type_key,
+)
 from webui import law_messages, messages
 from webui.settings import Settings
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from indexer.report import Report, Section
 from indexer.parse.section_types import SECTION_LABELS
+from indexer.report import Report, Section
 from indexer.search.snippets import mark_text
 
 

@@ -11,18 +11,43 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from indexer.research.concordance import CONCORDANCE_SORTS, Concordance, concordance, concordance_lines, concordance_to_json, line_to_json
-from indexer.research.coverage import DEFAULT_TOPICS, MAX_TOPICS, Coverage, CoverageRow, coverage, coverage_rows, coverage_to_json, split_topics
-from indexer.search.query import SearchFilters
+from indexer.research.concordance import (
+    CONCORDANCE_SORTS,
+    Concordance,
+    concordance,
+    concordance_lines,
+    concordance_to_json,
+    line_to_json,
+)
+from indexer.research.coverage import (
+    DEFAULT_TOPICS,
+    MAX_TOPICS,
+    Coverage,
+    CoverageRow,
+    coverage,
+    coverage_rows,
+    coverage_to_json,
+    split_topics,
+)
 from indexer.research.trends import MAX_QUERIES, Trends, trends, trends_to_json
-from webui.index_holder import current_index
+from indexer.search.query import SearchFilters
 from webui import messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
+from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
 
 blueprint = Blueprint("research", __name__)

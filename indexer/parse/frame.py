@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.parse.normalize import fold_for_matching
 from indexer.parse.headings import find_heading_candidate, iter_lines, parse_numeral
+from indexer.parse.normalize import fold_for_matching
 
 _CN_YEAR_DIGITS = {char: str(value) for value, char in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _DATE = re.compile(

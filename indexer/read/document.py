@@ -12,8 +12,8 @@ from pathlib import Path
 
 from indexer.read.decode import decode_text, one_paragraph_per_line
 from indexer.read.docx import read_docx
-from indexer.read.web_page import read_html
 from indexer.read.pdf import read_pdf
+from indexer.read.web_page import read_html
 from indexer.report import SourceDocument, UnreadableDocument
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx", ".html", ".htm", ".pdf"})

@@ -15,7 +15,6 @@ from pypdf.errors import DependencyError, PyPdfError
 from indexer.read.decode import one_paragraph_per_line
 from indexer.report import SourceDocument, UnreadableDocument
 
-
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－~·]\s*[0-9０-９]{1,4}\s*[-—–－~·]"
     r"|第\s*[0-9０-９]{1,4}\s*页\s*(?:[,，/]?\s*共\s*[0-9０-９]{1,4}\s*页)?"

@@ -14,8 +14,10 @@ from heapq import nsmallest
 from urllib.parse import quote
 
 from indexer.parse.normalize import fold_for_matching
+from indexer.search.facets import apply_filters
+from indexer.search.matching import matching_rows
+from indexer.search.opened_index import SearchIndex, passage_fields
 from indexer.search.query import ParsedQuery, SearchFilters, parse_query
-from indexer.search.results import SearchIndex, _apply_filters, _matching_rows, passage_fields
 from indexer.search.serialize import filters_to_json
 
 CONCORDANCE_SORTS = ("document", "left", "right")
@@ -100,13 +102,13 @@ def match_rows(index: SearchIndex, query_text: str, filters: SearchFilters = Sea
     """The passages matching a query and filters: search's matching (exact folded substring) and filtering."""
     parsed = parse_query(query_text)
     combined = parsed.filters.combined(filters)
-    rows, _ = _apply_filters(index, _matching_rows(index, parsed), combined)
+    rows, _ = apply_filters(index, matching_rows(index, parsed), combined)
     return MatchedRows(parsed=parsed, filters=combined, rows=rows)
 
 
 def filtered_rows(index: SearchIndex, filters: SearchFilters) -> list[int]:
     """Every passage passing the filters, whatever its text (the base a share is taken of)."""
-    rows, _ = _apply_filters(index, index.live_rows, filters)
+    rows, _ = apply_filters(index, index.live_rows, filters)
     return rows
 
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from indexer.index.duplicates import BOILERPLATE_REPORTS, NO_GROUP
-from indexer.search.results import SearchIndex, passage_fields, passage_url
+from indexer.search.opened_index import SearchIndex, passage_fields
+from indexer.search.results import passage_url
 
 
 @dataclass(frozen=True)

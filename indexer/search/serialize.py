@@ -7,8 +7,8 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from indexer.report import LawCitation, Passage, Report, Section
 from indexer.parse.section_types import SECTION_LABELS
+from indexer.report import LawCitation, Passage, Report, Section
 
 
 def section_to_json(section: Section) -> dict:

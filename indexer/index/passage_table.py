@@ -1,0 +1,176 @@
+"""The passage table of a generation: one row per Whoosh document with its report's metadata, the folded text
+that exact matching reads, and the bigram postings that narrow the candidates; assembled, written and read here.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.index.analysis import match_keys
+from indexer.index.duplicates import NO_GROUP
+from indexer.index.schema import (
+    INDEX_FORMAT,
+    POSTING_TYPE,
+    TABLE_COLUMNS,
+    TABLE_FILE,
+    BigramPostings,
+    PassageTable,
+)
+
+
+@dataclass(frozen=True)
+class PassageRow:
+    """A passage's entries in the passage table (the column names, singular)."""
+
+    report_id: str
+    section_type: str
+    laws: tuple[str, ...]
+    match_text: str
+    heading_end: int
+    text_length: int
+    heading_length: int
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A report's entries in the passage table."""
+
+    title: str
+    township: str
+    county: str
+    city: str
+    province: str
+    year: int | None
+    source_path: str
+    source_hash: str
+    content_hash: str
+
+
+# Table column → field of the row dataclass that fills it.
+_PASSAGE_COLUMNS = {
+    "section_types": "section_type", "laws": "laws", "match_texts": "match_text", "heading_ends": "heading_end",
+    "text_lengths": "text_length", "heading_lengths": "heading_length",
+}
+
+
+_REPORT_COLUMNS = {
+    "titles": "title", "townships": "township", "counties": "county", "cities": "city", "provinces": "province",
+    "years": "year", "source_paths": "source_path", "source_hashes": "source_hash", "content_hashes": "content_hash",
+}
+
+
+def assemble_table(
+    index: whoosh_index.Index,
+    previous: PassageTable | None,
+    passage_rows: dict[str, PassageRow],
+    report_rows: dict[str, ReportRow],
+    law_labels: dict[str, str],
+    skipped_files: dict[str, tuple[str, str, str]],
+) -> PassageTable:
+    """The passage table in Whoosh's document order; unchanged passages keep their rows from the previous table."""
+    previous_rows = {} if previous is None else {passage_id: row for row, passage_id in enumerate(previous.passage_ids)}
+    previous_reports = {} if previous is None else {report_id: row for row, report_id in enumerate(previous.report_ids)}
+    names = ("passage_ids", "report_rows", "report_ids", *_PASSAGE_COLUMNS, *_REPORT_COLUMNS)
+    columns: dict[str, list] = {name: [] for name in names}
+    report_numbers: dict[str, int] = {}
+    labels = {} if previous is None else dict(previous.law_labels)
+    labels.update(law_labels)
+    with index.reader() as reader:
+        document_count = reader.doc_count_all()
+        passage_ids = list(reader.column_reader("passage_id")) if document_count else []
+        for document_number, passage_id in enumerate(passage_ids):
+            if reader.is_deleted(document_number):
+                columns["passage_ids"].append("")
+                columns["report_rows"].append(-1)
+                _append(columns, _PASSAGE_COLUMNS, PassageRow("", "", (), "", 0, 0, 0))
+                continue
+            row = passage_rows.get(passage_id) or _previous_passage(previous, previous_rows[passage_id])
+            if row.report_id not in report_numbers:
+                report_numbers[row.report_id] = len(report_numbers)
+                columns["report_ids"].append(row.report_id)
+                report = report_rows.get(row.report_id) or _previous_report(previous, previous_reports[row.report_id])
+                _append(columns, _REPORT_COLUMNS, report)
+            columns["passage_ids"].append(passage_id)
+            columns["report_rows"].append(report_numbers[row.report_id])
+            _append(columns, _PASSAGE_COLUMNS, row)
+    cited = {law for laws in columns["laws"] for law in laws}
+    return PassageTable(
+        format=INDEX_FORMAT,
+        document_count=document_count,
+        duplicate_groups=[NO_GROUP] * document_count,
+        law_labels={name: label for name, label in labels.items() if name in cited},
+        skipped_files=skipped_files,
+        **columns,
+    )
+
+
+def _append(columns: dict[str, list], names: dict[str, str], row: PassageRow | ReportRow) -> None:
+    for column, attribute in names.items():
+        columns[column].append(getattr(row, attribute))
+
+
+def _previous_passage(previous: PassageTable, row: int) -> PassageRow:
+    values = {attribute: getattr(previous, column)[row] for column, attribute in _PASSAGE_COLUMNS.items()}
+    return PassageRow(report_id=previous.report_ids[previous.report_rows[row]], **values)
+
+
+def _previous_report(previous: PassageTable, row: int) -> ReportRow:
+    return ReportRow(**{attribute: getattr(previous, column)[row] for column, attribute in _REPORT_COLUMNS.items()})
+
+
+def add_postings(postings: dict[str, array], document_number: int, match_text: str) -> None:
+    """Record the document under each bigram of its text; numbers arrive ascending, so lists stay sorted."""
+    for key in match_keys(match_text):
+        found = postings.get(key)
+        if found is None:
+            postings[key] = array(POSTING_TYPE, (document_number,))
+        else:
+            found.append(document_number)
+
+
+def write_table(path: Path, table: PassageTable, postings: dict[str, array]) -> None:
+    """Write the table in the layout schema.py describes, record by record, so no copy of it all is made."""
+    keys = list(postings)
+    with open(path, "wb") as file:
+        marshal.dump({"format": INDEX_FORMAT, "columns": TABLE_COLUMNS}, file)
+        for name in TABLE_COLUMNS:
+            marshal.dump(getattr(table, name), file)
+        marshal.dump(keys, file)
+        marshal.dump([len(postings[key]) for key in keys], file)
+        for key in keys:
+            file.write(postings[key])
+        file.flush()
+        os.fsync(file.fileno())
+
+
+
+def read_passage_table(
+    generation_dir: Path, with_postings: bool = True
+) -> tuple[PassageTable, BigramPostings | None] | None:
+    """The passage table of a generation and its bigram postings, or None when missing or of another format."""
+    expected = {"format": INDEX_FORMAT, "columns": TABLE_COLUMNS}
+    try:
+        with open(Path(generation_dir) / TABLE_FILE, "rb") as file:
+            if marshal.load(file) != expected:
+                return None
+            table = PassageTable(**{name: marshal.load(file) for name in TABLE_COLUMNS})
+            if not with_postings:
+                return table, None
+            keys, counts = marshal.load(file), marshal.load(file)
+            data = file.read()
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    spans: dict[str, tuple[int, int]] = {}
+    start = 0
+    size = array(POSTING_TYPE).itemsize
+    for key, count in zip(keys, counts):
+        spans[key] = (start, start + count * size)
+        start += count * size
+    if start != len(data):
+        return None
+    return table, BigramPostings(spans, data)

@@ -1,0 +1,200 @@
+"""An index generation opened for searching: the Whoosh index and the passage table, with the per-document
+lists (facet values, sort keys, BM25 length norms) that matching, ranking and facets read.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError
+from whoosh.searching import Searcher
+
+from indexer.index.analysis import segmenter
+from indexer.index.duplicates import count_other_reports
+from indexer.index.generations import current_generation
+from indexer.index.passage_table import read_passage_table
+from indexer.index.schema import BigramPostings, PassageTable
+from indexer.parse.section_types import SECTION_LABELS
+
+# BM25 constants, Whoosh's defaults.
+K1 = 1.2
+B = 0.75
+
+
+class IndexUnavailable(Exception):
+    """There is no index to open, or it cannot be read; the message is a sentence for the user."""
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """An opened index generation: the Whoosh index and the passage table in memory.
+
+    Share it between threads: each thread searches through a Whoosh searcher of its own.
+    """
+
+    directory: Path
+    generation: str
+    table: PassageTable
+    postings: BigramPostings
+    whoosh: whoosh_index.Index
+    live_rows: list[int]
+    # Per report and per document: the report-level facet values as text ("" when unknown).
+    report_values: dict[str, list[str]]
+    row_values: dict[str, list[str]]
+    # Per document, (section type, report row) and (law, report row) for each cited law, each pair as one
+    # integer (value number × reports + report row), to count distinct reports per value in C.
+    section_pairs: list[int]
+    law_pairs: list[tuple[int, ...]]
+    section_names: list[str]
+    law_names: list[str]
+    negative_years: list[int]
+    # Per document, where its township falls in alphabetical order (documents without one last).
+    township_ranks: list[int]
+    # Live documents newest first, and by township, for browsing without a query.
+    year_order: list[int]
+    township_order: list[int]
+    # Per document, the BM25 length normalisation K1·(1 − B + B·length / average length).
+    text_norms: list[float]
+    heading_norms: list[float]
+    # Per document, how many other reports hold a near-copy of the passage (duplicates.py).
+    duplicate_reports: list[int]
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    _threads: threading.local = field(default_factory=threading.local, compare=False, repr=False)
+
+    def searcher(self) -> Searcher:
+        """This thread's Whoosh searcher, opened on first use and reused by the thread's later searches.
+
+        A searcher must not cross threads (Whoosh's threads.rst), and opening one reads every segment's
+        stored-field offsets, which costs more than a whole search.
+        """
+        searcher = getattr(self._threads, "searcher", None)
+        if searcher is None or searcher.is_closed:
+            searcher = self.whoosh.searcher()
+            self._threads.searcher = searcher
+            self._cache.setdefault("searchers", []).append(searcher)
+        return searcher
+
+    def close(self) -> None:
+        """Close the searchers of every thread and their files; a later search opens a new one."""
+        for searcher in self._cache.pop("searchers", []):
+            searcher.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def is_current(self) -> bool:
+        """Whether CURRENT still names this generation (a newer build has not replaced it)."""
+        return current_generation(self.directory) == self.generation
+
+    def passage_count(self) -> int:
+        """Passages in the index."""
+        return len(self.live_rows)
+
+
+def open_search_index(index_dir: Path) -> SearchIndex:
+    """Open the current generation of an index folder once; raises IndexUnavailable with a sentence when it can't."""
+    index_dir = Path(index_dir)
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexUnavailable(f"There is no index in {index_dir}; build it with the index command first.")
+    stored = read_passage_table(index_dir / generation)
+    try:
+        # Plain reads, not mmap: mapped segment pages would count in the server's resident memory.
+        whoosh = FileStorage(str(index_dir / generation), supports_mmap=False).open_index()
+    except EmptyIndexError:
+        whoosh = None
+    if stored is None or whoosh is None or whoosh.doc_count_all() != stored[0].document_count:
+        raise IndexUnavailable(
+            f"The index in {index_dir} is incomplete or was written by another version; rebuild it with --rebuild."
+        )
+    # Queries are segmented with the dictionary the passages were segmented with; load it now, not on the first search.
+    segmenter()
+    table, postings = stored
+    return _prepared(index_dir, generation, table, postings, whoosh)
+
+
+def _prepared(
+    index_dir: Path, generation: str, table: PassageTable, postings: BigramPostings, whoosh: whoosh_index.Index
+) -> SearchIndex:
+    """The index with the per-document lists that let a search count, filter and sort without a Python loop per hit."""
+    report_rows = table.report_rows
+    live_rows = [row for row, report_row in enumerate(report_rows) if report_row >= 0]
+    report_values = {
+        "township": table.townships,
+        "county": table.counties,
+        "province": table.provinces,
+        "year": ["" if year is None else str(year) for year in table.years],
+    }
+    row_values = {
+        name: [values[report_row] if report_row >= 0 else "" for report_row in report_rows]
+        for name, values in report_values.items()
+    }
+    report_count = max(len(table.report_ids), 1)
+    section_names = sorted(set(table.section_types))
+    section_numbers = {name: number for number, name in enumerate(section_names)}
+    section_pairs = [
+        section_numbers[section] * report_count + max(report_row, 0)
+        for section, report_row in zip(table.section_types, report_rows)
+    ]
+    law_names = sorted({law for laws in table.laws for law in laws})
+    law_numbers = {name: number for number, name in enumerate(law_names)}
+    law_pairs = [
+        tuple(law_numbers[law] * report_count + report_row for law in laws)
+        for laws, report_row in zip(table.laws, report_rows)
+    ]
+    negative_years = [-(table.years[report_row] or 0) if report_row >= 0 else 0 for report_row in report_rows]
+    # Reports without a township sort after every named one.
+    township_names = sorted(set(table.townships) - {""}) + [""]
+    rank_of = {name: rank for rank, name in enumerate(township_names)}
+    township_ranks = [rank_of[township] for township in row_values["township"]]
+    return SearchIndex(
+        directory=index_dir,
+        generation=generation,
+        table=table,
+        postings=postings,
+        whoosh=whoosh,
+        live_rows=live_rows,
+        report_values=report_values,
+        row_values=row_values,
+        section_pairs=section_pairs,
+        law_pairs=law_pairs,
+        section_names=section_names,
+        law_names=law_names,
+        negative_years=negative_years,
+        township_ranks=township_ranks,
+        year_order=sorted(live_rows, key=lambda row: (negative_years[row], row)),
+        township_order=sorted(live_rows, key=lambda row: (township_ranks[row], negative_years[row], row)),
+        text_norms=_norms(table.text_lengths, live_rows),
+        heading_norms=_norms(table.heading_lengths, live_rows),
+        duplicate_reports=count_other_reports(table.duplicate_groups, report_rows),
+    )
+
+
+def _norms(lengths: list[int], live_rows: list[int]) -> list[float]:
+    average = sum(lengths[row] for row in live_rows) / max(len(live_rows), 1) or 1.0
+    return [K1 * (1 - B + B * length / average) for length in lengths]
+
+
+def passage_fields(index: SearchIndex, row: int) -> dict[str, str | int | None]:
+    """What every view shows of a passage, from the table: its ids, its report's title and place and year, its
+    section type and label. The hit, concordance line, group member and citing passage all start from these."""
+    table = index.table
+    report_row = table.report_rows[row]
+    section_type = table.section_types[row]
+    return {
+        "passage_id": table.passage_ids[row],
+        "report_id": table.report_ids[report_row],
+        "title": table.titles[report_row],
+        "township": table.townships[report_row],
+        "county": table.counties[report_row],
+        "province": table.provinces[report_row],
+        "year": table.years[report_row],
+        "section_type": section_type,
+        "section_label": SECTION_LABELS.get(section_type, section_type),
+    }
