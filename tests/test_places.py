@@ -4,13 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parse.places import (
-    NO_TOWNSHIP_WARNING,
-    county_names,
-    lookup_division,
-    resolve_place,
-    township_names,
-)
+from indexer.parse.divisions import county_names, township_names
+from indexer.parse.places import NO_TOWNSHIP_WARNING, lookup_division, resolve_place
 from indexer.report import Place
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

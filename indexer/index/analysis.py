@@ -16,9 +16,9 @@ from importlib import resources
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
+from indexer.parse.divisions import township_names
 from indexer.parse.laws import law_names_for_dictionary
 from indexer.parse.normalize import fold_for_matching
-from indexer.parse.places import township_names
 
 # A word counts for ranking when it holds a letter, digit or ideograph; punctuation and spaces do not.
 _WORD_CHARACTER = re.compile(r"\w")

@@ -1,0 +1,408 @@
+"""Names in a folded text: the township names it mentions (listed in the divisions table, or unlisted where the
+shape is sure) and the codes of the counties, cities and provinces it names, each found at a word boundary.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress, count
+from operator import add
+
+from indexer.parse.divisions import (
+    TOWNSHIP_LAST_CHARACTERS,
+    DivisionTables,
+    ancestors,
+    division_tables,
+)
+
+# Two-character names (新镇, 法镇, 口镇 …) hide inside ordinary words (新镇区建设, 依法镇压), so in the body
+# they count only when a county or city name stands right before them (佳县乌镇).
+_SHORTEST_SAFE_BODY_NAME = 3
+
+
+# Most short forms of cities and counties are also ordinary words (资源, 平安, 振兴, 共和, 公安 are counties),
+# so in a text they count only before one of these (彭水县, 济源示范区, 恩施州) and not before 区域, 市场 ….
+# Provinces' short forms (安徽, 广西) count anywhere.
+_SHORT_FORM_FOLLOWERS = frozenset("县区市州旗盟示")
+
+
+_NOT_AFTER_SHORT_FORM = frozenset({"区域", "区块", "区间", "市场", "市民", "州府"})
+
+
+# A township name followed by 村 / 街 / 镇 / 乡 is usually the tail of a phrase (规范化建设镇村两级, 各乡镇).
+_NOT_AFTER_TOWNSHIP = frozenset({"镇村", "镇街", "镇乡", "乡镇", "乡村"})
+
+
+# A township name starts where a word can start: at the start of the text or after punctuation, a space or
+# a digit; right after an area name (南江县青峪镇, 我县城关镇); after 中共 or 其中; or after one of these
+# characters, which end a word and are rarely the last character of a place name (由均口镇牵头, 和里心镇).
+# This is what keeps the listed 口镇 from being read inside the unlisted 丰口镇.
+_BOUNDARY_CHARACTERS = frozenset("在由对和与及同向把将从经据于为是了的至到给让使被按即并而但且也都又还就年月日时县市区州省旗盟")
+
+
+_BOUNDARY_WORDS = ("中共", "其中", "关于", "同时")
+
+
+# A name the table does not list is trusted only at a stronger boundary, since 和 and 同 often begin names
+# (和峰街道, 同安镇): these characters hardly ever occur in township names.
+_STRONG_BOUNDARY_CHARACTERS = frozenset("在由与及把从为是了的据按使被给到至以")
+
+
+# How people write a township after its name; 民族乡 ends in 乡, 街道办事处 starts with 街道.
+_TOWNSHIP_SUFFIXES = ("街道", "苏木", "镇", "乡")
+
+
+_LONGEST_UNLISTED_STEM = 8  # 1 to 8 characters before the suffix cover all but a few dozen listed names
+
+
+# In the body an unlisted name is looked for only in the opening, where a report names its own township as the
+# subject (2020年以来，和峰街道在…), and only with the 2 to 4 characters before the suffix that nearly all names have.
+_OPENING_CHARS = 600
+_SHORTEST_BODY_STEM, _LONGEST_BODY_STEM = 2, 4
+
+
+# In a header an unlisted name must be followed by an organ of the township or the start of the title
+# (丰口镇人民政府, 中共宝川乡委员会, 柳庄街道办事处, 东湾镇2021年度…); after a county these rule out
+# 城乡建设局 and the like.
+_AFTER_HEADER_TOWNSHIP = ("人民", "人大", "政府", "党委", "党工委", "委员会", "工委", "办事处", "纪委", "关于", "法治", "机关")
+
+
+# An unlisted name followed by these is a phrase (镇村两级, 城镇化, 新镇区, 乡级, 街道区域).
+_NOT_AFTER_UNLISTED = frozenset("村镇乡街级化区域")
+
+
+# What an unlisted name cannot look like: a word for townships in general (全镇, 我镇, 各乡镇, 城乡, 特色小镇),
+# a clause that opens with a verb or adverb (依法镇压, 推进城乡), or a phrase with an organ or function word in it.
+_GENERIC_TOWNSHIP_WORDS = frozenset({"城乡", "城镇", "乡镇", "村镇", "集镇", "小镇", "古镇", "名镇", "重镇", "强镇"})
+
+
+_NOT_FIRST_IN_NAME = frozenset("全各本该每此这那其某诸两多年度")
+
+
+_NOT_FIRST_WORDS = (
+    "依法", "推进", "推动", "加强", "加快", "深入", "全面", "积极", "坚持", "落实", "开展", "打造", "建设", "强化",
+    "提升", "完善", "健全", "规范", "持续", "不断", "进一步", "切实", "着力", "大力", "努力", "认真", "扎实", "统筹",
+    "聚焦", "围绕", "结合", "按照", "通过", "实现", "促进", "美丽", "特色", "新型", "现将", "组织", "要求", "成立",
+    "镇长", "乡长",
+)
+
+
+_NOT_IN_NAME = ("我", "不", "人民", "政府", "委员", "党委", "工委", "办事", "关于", "法治", "报告", "情况", "工作", "县委", "市委", "区委")
+
+
+# 2024年丰口镇, 2024年度东湾镇: a year written in digits ends a word.
+_YEAR_BEFORE = re.compile(r"\d年度?$")
+
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A township name found in a text, with its span in that text."""
+
+    name: str  # as folded for matching, which is how the lookup tables are keyed
+    start: int
+    end: int
+    within: frozenset[str] = frozenset()  # codes of the area written right before it (南江县 in 南江县青峪镇)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """Area names written one after another, each inside the one before (四川省巴中市南江县, 恩施州)."""
+
+    start: int
+    end: int
+    codes: frozenset[str]  # the last area's codes that lie inside the areas before it
+
+
+def find_townships(text: str, tables: DivisionTables, in_header: bool) -> list[Mention]:
+    """Listed township names that start at a boundary, and unlisted ones where the text makes them safe to take."""
+    chains = _find_area_chains(text, tables)
+    listed = _find_township_mentions(text, tables, chains)
+    if in_header:
+        unlisted = _find_unlisted_in_header(text, chains)
+    else:
+        listed = [
+            mention
+            for mention in listed
+            if len(mention.name) >= _SHORTEST_SAFE_BODY_NAME
+            or mention.within
+            or _area_name_ends_at(text, mention.start, tables)
+        ]
+        unlisted = _find_unlisted_in_opening(text, tables, chains)
+    # A listed name wins over an unlisted reading around it (思礼镇 in 济源示范区思礼镇).
+    unlisted = [
+        mention
+        for mention in unlisted
+        if all(mention.end <= other.start or other.end <= mention.start for other in listed)
+    ]
+    return _without_overlaps(listed + unlisted)
+
+
+def _find_township_mentions(text: str, tables: DivisionTables, chains: dict[int, _Chain]) -> list[Mention]:
+    """Listed township names in the text: the longest name ending at each 镇/乡/道/木/所, if it starts at a boundary."""
+    found = []
+    for end in _positions_after(text, TOWNSHIP_LAST_CHARACTERS.__contains__):
+        for length in range(min(tables.longest_township, end), 1, -1):
+            name = text[end - length : end]
+            if name in tables.townships or name in tables.historical:
+                start = end - length
+                if text[end - 1 : end + 1] not in _NOT_AFTER_TOWNSHIP and _starts_at_boundary(
+                    text, start, chains, tables, is_short=length <= 2
+                ):
+                    found.append(Mention(name, start, end, _codes_ending_at(start, chains)))
+                break
+    return found
+
+
+def _find_unlisted_in_header(text: str, chains: dict[int, _Chain]) -> list[Mention]:
+    """Township-shaped names in a header that open a line or follow an area, each followed by an organ or title."""
+    chain_starts = {chain.start: chain.end for chain in chains.values()}
+    found = []
+    position = 0
+    while position < len(text):
+        if position in chain_starts:
+            position = chain_starts[position]  # 将乐县 in 将乐县东湾镇 is the county, not part of the name
+            continue
+        if _starts_at_strong_boundary(text, position, chains):
+            name = _unlisted_name_at(text, position, shortest_stem=1, longest_stem=_LONGEST_UNLISTED_STEM)
+            if name and _is_followed_by_organ_or_title(text, position + len(name)):
+                found.append(Mention(name, position, position + len(name), _codes_ending_at(position, chains)))
+                position += len(name)
+                continue
+        position += 1
+    return found
+
+
+def _find_unlisted_in_opening(text: str, tables: DivisionTables, chains: dict[int, _Chain]) -> list[Mention]:
+    """Every mention of the first township-shaped name in the opening, if the table does not list it.
+
+    The opening of a report names its own township as the subject (2020年以来，和峰街道在…, 2025年，丰口镇始终…),
+    so the first name there that starts at a strong boundary and is no general word is the report's own.
+    """
+    chain_starts = {chain.start: chain.end for chain in chains.values()}
+    opening_end = min(len(text), _OPENING_CHARS)
+    position = 0
+    while position < opening_end:
+        if position in chain_starts:
+            position = chain_starts[position]
+            continue
+        if _starts_at_strong_boundary(text, position, chains):
+            name = _unlisted_name_at(text, position, _SHORTEST_BODY_STEM, _LONGEST_BODY_STEM)
+            if name:
+                if name in tables.townships or name in tables.historical:
+                    return []  # a listed name, which the listed search has found
+                return [
+                    Mention(name, start, start + len(name), _codes_ending_at(start, chains))
+                    for start in _occurrences(text, name)
+                ]
+        position += 1
+    return []
+
+
+def _unlisted_name_at(text: str, start: int, shortest_stem: int, longest_stem: int) -> str:
+    """The name ending at the first 镇/乡/街道/苏木 after `start` that is not a phrase (镇村), or "" if that is no name."""
+    for stem_length in range(1, longest_stem + 1):
+        stem_end = start + stem_length
+        if stem_end > len(text) or not _is_ideograph(text[stem_end - 1]):
+            return ""
+        suffix = next((suffix for suffix in _TOWNSHIP_SUFFIXES if text.startswith(suffix, stem_end)), "")
+        if not suffix:
+            continue
+        end = stem_end + len(suffix)
+        if text[end : end + 1] in _NOT_AFTER_UNLISTED:
+            continue  # 大乡 in 大乡镇 is not the end of the name
+        name = text[start:end]
+        return name if stem_length >= shortest_stem and _looks_like_township_name(name, suffix) else ""
+    return ""
+
+
+def _looks_like_township_name(name: str, suffix: str) -> bool:
+    """Whether a township-shaped word is a name rather than a general word (全镇, 城乡) or a phrase (依法镇压)."""
+    stem = name[: -len(suffix)]
+    return not (
+        stem[0] in _NOT_FIRST_IN_NAME
+        or stem.startswith(_NOT_FIRST_WORDS + _BOUNDARY_WORDS)
+        or not _STRONG_BOUNDARY_CHARACTERS.isdisjoint(stem)
+        or any(word in stem for word in _NOT_IN_NAME)
+        or name in _GENERIC_TOWNSHIP_WORDS
+    )
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    starts = []
+    start = text.find(word)
+    while start >= 0:
+        starts.append(start)
+        start = text.find(word, start + len(word))
+    return starts
+
+
+def _is_followed_by_organ_or_title(text: str, end: int) -> bool:
+    """丰口镇人民政府, 宝川乡委员会, 东湾镇2021年度…, or the end of the line."""
+    return end == len(text) or not _is_ideograph(text[end]) or text.startswith(_AFTER_HEADER_TOWNSHIP, end)
+
+
+def _starts_at_boundary(text: str, start: int, chains: dict[int, _Chain], tables: DivisionTables, is_short: bool) -> bool:
+    """Whether a listed name may start here: not inside a longer word (口镇 in 丰口镇).
+
+    A two-character name (口镇, 和镇) is most often the tail of a longer one, so it needs a strong boundary.
+    """
+    return (
+        _starts_at_strong_boundary(text, start, chains)
+        or _area_name_ends_at(text, start, tables)
+        or (not is_short and text[start - 1] in _BOUNDARY_CHARACTERS)
+    )
+
+
+def _starts_at_strong_boundary(text: str, start: int, chains: dict[int, _Chain]) -> bool:
+    """Whether any name may start here: a line start, punctuation, an area name, 中共, 在 or a year."""
+    if start == 0 or start in chains:
+        return True
+    before = text[start - 1]
+    return (
+        not _is_ideograph(before)
+        or before in _STRONG_BOUNDARY_CHARACTERS
+        or text.endswith(_BOUNDARY_WORDS, 0, start)
+        or _YEAR_BEFORE.search(text, max(0, start - 4), start) is not None
+    )
+
+
+def _is_ideograph(character: str) -> bool:
+    # CJK Unified Ideographs and Extension A; 〇 and punctuation are not name characters.
+    return "\u3400" <= character <= "\u9fff"
+
+
+def _find_area_chains(text: str, tables: DivisionTables) -> dict[int, _Chain]:
+    """Runs of area names, each inside the one before (吉安市井冈山市), keyed by where they end."""
+    chains: dict[int, _Chain] = {}
+    resume = 0
+    for position in _area_openings_in(text):
+        if position < resume:
+            continue
+        length, codes = _area_at(text, position, tables, inside=frozenset())
+        if not length:
+            continue
+        end = position + length
+        while True:
+            length, inner_codes = _area_at(text, end, tables, inside=codes)
+            if not length:
+                break
+            end, codes = end + length, inner_codes
+        chains[end] = _Chain(position, end, codes)
+        resume = end
+    return chains
+
+
+@lru_cache(maxsize=4)
+def _area_openings_in(text: str) -> tuple[int, ...]:
+    """Where the text has the first two characters of an area name: the only places one can start.
+
+    Found without a Python loop over the text (pairs made, looked up and selected in C): reports run to
+    thousands of characters and only a few percent of positions pass. Remembered for the few texts of the
+    report being resolved, which are scanned for chains of areas and for area codes.
+    """
+    openings = division_tables().area_openings
+    return tuple(compress(count(), map(openings.__contains__, map(add, text, text[1:]))))
+
+
+def _positions_after(text: str, wanted: Callable[[str], bool]) -> list[int]:
+    """The position after each character of the text that `wanted` accepts, found without a Python loop."""
+    return list(compress(count(1), map(wanted, text)))
+
+
+def _area_at(text: str, position: int, tables: DivisionTables, inside: frozenset[str]) -> tuple[int, frozenset[str]]:
+    """The longest area name at `position` (a full name, or a short form with its own last character: 恩施州),
+    and its codes; only areas inside `inside` when that is given. (0, ∅) when there is none."""
+    for key in _area_keys_at(text, position, tables):
+        length = len(key)
+        after = position + length
+        # A short form counts with its own suffix only: 恩施州 is the prefecture, 恩施市 the county.
+        # 济源示范区 is how 济源市 names itself.
+        short_codes = tables.short_areas.get(key, ())
+        suffixed_codes = [code for code in short_codes if text.startswith(tables.divisions[code].name[-1], after)]
+        demonstration_codes = list(short_codes) if text.startswith("示范区", after) else []
+        for found_length, codes in (
+            (length + 3, demonstration_codes),
+            (length + 1, suffixed_codes),
+            (length, list(tables.areas.get(key, ()))),
+        ):
+            if inside:
+                codes = [code for code in codes if inside.intersection(ancestors(code, tables)[1:])]
+            if codes:
+                return found_length, frozenset(codes)
+    return 0, frozenset()
+
+
+def _area_keys_at(text: str, position: int, tables: DivisionTables) -> list[str]:
+    """The keys of either area table that the text has at `position`, longest first."""
+    keys = []
+    if text[position : position + 2] not in tables.area_openings:
+        return keys
+    end = position + 2
+    while end <= len(text) and text[position:end] in tables.area_prefixes:
+        key = text[position:end]
+        if key in tables.areas or key in tables.short_areas:
+            keys.append(key)
+        end += 1
+    return keys[::-1]
+
+
+def _codes_ending_at(position: int, chains: dict[int, _Chain]) -> frozenset[str]:
+    chain = chains.get(position)
+    return chain.codes if chain else frozenset()
+
+
+def _area_name_ends_at(text: str, end: int, tables: DivisionTables) -> bool:
+    """Whether a full county, city or province name stands right before `end` (桐乡市乌镇)."""
+    return any(text[end - length : end] in tables.areas for length in tables.area_lengths if length <= end)
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep the longer of two overlapping names (大乡镇 over 大乡), then the earlier."""
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda item: (item.start - item.end, item.start)):
+        if all(mention.end <= other.start or other.end <= mention.start for other in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda item: item.start)
+
+
+def chosen_mention(mentions: list[Mention]) -> Mention | None:
+    """A mention of the name mentioned most often (on a tie, the one mentioned first), with its area if written."""
+    if not mentions:
+        return None
+    counts = Counter(mention.name for mention in mentions)
+    name = counts.most_common(1)[0][0]
+    of_name = [mention for mention in mentions if mention.name == name]
+    return next((mention for mention in of_name if mention.within), of_name[0])
+
+
+def find_area_codes(text: str, tables: DivisionTables, township_mentions: list[Mention]) -> frozenset[str]:
+    """Codes of the counties, cities and provinces named in the text outside its township names."""
+    covered = bytearray(len(text) + 1)
+    for mention in township_mentions:
+        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+    codes: set[str] = set()
+    resume = 0
+    for position in _area_openings_in(text):
+        if position < resume or covered[position]:
+            continue
+        for key in _area_keys_at(text, position, tables):
+            length = len(key)
+            found = _area_codes_at(text, position, length, tables)
+            if found and not any(covered[position : position + length]):
+                codes.update(found)
+                resume = position + length
+                break
+    return frozenset(codes)
+
+
+def _area_codes_at(text: str, position: int, length: int, tables: DivisionTables) -> tuple[str, ...]:
+    key = text[position : position + length]
+    codes = tables.areas.get(key, ())
+    after = text[position + length : position + length + 2]
+    if key in tables.short_areas and after[:1] in _SHORT_FORM_FOLLOWERS and after not in _NOT_AFTER_SHORT_FORM:
+        codes += tables.short_areas[key]
+    return codes
