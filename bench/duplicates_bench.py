@@ -43,13 +43,13 @@ CHANGED_EVERY = 100  # one report in this many is changed for the incremental bu
 
 def child_signatures(corpus: str) -> dict:
     """Time both ways of making a 64-value signature on a sample of folded passage texts."""
-    from indexer.index.duplicates import (
+    from indexer.index import (
         SHINGLE_CHARACTERS,
         SIGNATURE_BINS,
         comparable_text,
         passage_signature,
     )
-    from indexer.parse.normalize import fold_for_matching
+    from indexer.parse import fold_for_matching
     from indexer.pipeline import iter_report_files, parse_report
 
     texts = []
@@ -83,8 +83,8 @@ def child_signatures(corpus: str) -> dict:
 
 def child_build(corpus: str, index: str, find_duplicates: str, rebuild: str = "1") -> dict:
     """One build of the corpus into the index folder."""
-    from indexer.index.build import build_index
-    from indexer.search.opened_index import open_search_index
+    from indexer.index import build_index
+    from indexer.search import open_search_index
 
     summary = build_index(Path(corpus), Path(index), rebuild=rebuild == "1", find_duplicates=find_duplicates == "1")
     with open_search_index(Path(index)) as opened:

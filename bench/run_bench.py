@@ -40,7 +40,7 @@ TIMED_RUNS = 5
 
 def child_jieba(corpus: str) -> dict:
     """Parse the corpus, then time jieba.cut over the passages (dictionary load included, as in the build)."""
-    from indexer.index.analysis import segmenter
+    from indexer.index import segmenter
     from indexer.pipeline import iter_report_files, parse_report
 
     started = time.perf_counter()
@@ -54,7 +54,7 @@ def child_jieba(corpus: str) -> dict:
 
 def child_build(corpus: str, index: str) -> dict:
     """Build the index from scratch."""
-    from indexer.index.build import build_index
+    from indexer.index import build_index
 
     summary = build_index(Path(corpus), Path(index), rebuild=True)
     return {"seconds": summary.seconds, "reports": summary.reports_total, "passages": summary.passages_total,
@@ -63,9 +63,12 @@ def child_build(corpus: str, index: str) -> dict:
 
 def child_queries(index: str, corpus: str) -> dict:
     """Time the queries and check every hit set against a substring scan."""
-    from indexer.search.opened_index import open_search_index
-    from indexer.search.results import export_passages, search
-    from indexer.search.serialize import exported_passage_to_json
+    from indexer.search import (
+        export_passages,
+        exported_passage_to_json,
+        open_search_index,
+        search,
+    )
 
     started = time.perf_counter()
     opened = open_search_index(Path(index))

@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from indexer.parse.normalize import fold_for_matching
-from indexer.search.query import parse_query
+from indexer.parse import fold_for_matching
+from indexer.search import parse_query
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHARED_BENCH = REPOSITORY.parent / "shared" / "bench"

@@ -11,10 +11,8 @@ from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
-from indexer.index.build import BuildSummary, build_index
-from indexer.index.generations import BuildError
-from indexer.index.workers import BuildProgress
-from indexer.parse.section_types import SECTION_LABELS
+from indexer.index import BuildError, BuildProgress, BuildSummary, build_index
+from indexer.parse import SECTION_LABELS
 from indexer.pipeline import (
     DEFAULT_CORPUS,
     DEFAULT_INDEX,
@@ -22,21 +20,25 @@ from indexer.pipeline import (
     parse_report,
 )
 from indexer.report import Report, Section, UnreadableDocument
-from indexer.research.concordance import (
+from indexer.research import (
+    CONCORDANCE_MAX_PER_PAGE,
     CONCORDANCE_SORTS,
     Concordance,
     ConcordanceLine,
     concordance,
     concordance_lines,
 )
-from indexer.research.concordance import MAX_PER_PAGE as CONCORDANCE_MAX_PER_PAGE
-from indexer.search.opened_index import IndexUnavailable, open_search_index
-from indexer.search.query import build_filters
-from indexer.search.results import SORTS, SearchResult, export_passages, search
-from indexer.search.serialize import (
+from indexer.search import (
+    SORTS,
+    IndexUnavailable,
+    SearchResult,
+    build_filters,
     count_cited_laws,
     export_lines,
+    export_passages,
+    open_search_index,
     report_to_json,
+    search,
     search_result_to_json,
     unreadable_to_json,
 )

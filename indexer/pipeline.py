@@ -6,15 +6,21 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from indexer.parse.annotate import cite_laws, locate_report
-from indexer.parse.catalogue import Catalogue, load_catalogue
-from indexer.parse.frame import find_frame, find_report_year
-from indexer.parse.headings import find_headings
-from indexer.parse.normalize import normalize_text
-from indexer.parse.passages import build_passages, build_sections
-from indexer.parse.places import lookup_division
-from indexer.parse.section_types import assign_top_level_types
-from indexer.read.document import is_report_file, read_document
+from indexer.parse import (
+    Catalogue,
+    assign_top_level_types,
+    build_passages,
+    build_sections,
+    cite_laws,
+    find_frame,
+    find_headings,
+    find_report_year,
+    load_catalogue,
+    locate_report,
+    lookup_division,
+    normalize_text,
+)
+from indexer.read import is_report_file, read_document
 from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.

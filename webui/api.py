@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from indexer.search.results import search
-from indexer.search.serialize import (
+from indexer.search import (
     passage_to_json,
     report_to_json,
+    search,
     search_result_to_json,
 )
 from webui import messages

@@ -1,8 +1,8 @@
 """A search result in, the plain sentence that says what was searched and found out."""
 from __future__ import annotations
 
-from indexer.parse.section_types import SECTION_LABELS
-from indexer.search.query import SearchFilters
+from indexer.parse import SECTION_LABELS
+from indexer.search import SearchFilters
 
 
 def describe_filters(filters: SearchFilters, law_labels: dict[str, str] | None = None) -> list[str]:

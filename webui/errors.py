@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.search.opened_index import IndexUnavailable
+from indexer.search import IndexUnavailable
 from webui import messages
 from webui.params import BadParameter
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.search.facets import FacetValue
-from indexer.search.opened_index import SearchIndex
+from indexer.search import FacetValue, SearchIndex
 from webui.index_holder import current_index
 
 

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.search.opened_index import SearchIndex, open_search_index
+from indexer.search import SearchIndex, open_search_index
 
 _CHECK_EVERY_SECONDS = 2.0
 

@@ -23,31 +23,29 @@ from flask import (
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from indexer.index.duplicates import BOILERPLATE_REPORTS, SIMILARITY_THRESHOLD
-from indexer.research.duplicate_stats import (
-    DuplicateGroup,
-    DuplicateOverview,
-    ReportShare,
-    copies_in_report,
-    duplicate_group,
-    duplicate_overview,
-    is_known_passage,
-    iter_group_members,
-    report_shares,
-)
-from indexer.research.law_stats import (
+from indexer.index import BOILERPLATE_REPORTS, SIMILARITY_THRESHOLD
+from indexer.research import (
     LAW_SORTS,
     CitingPassage,
     CitingSentence,
+    DuplicateGroup,
+    DuplicateOverview,
     LawDetail,
     LawSummary,
+    ReportShare,
     citation_years,
     cited_laws,
+    copies_in_report,
+    duplicate_group,
+    duplicate_overview,
     find_law,
+    is_known_passage,
+    iter_group_members,
     law_categories,
     law_detail,
+    report_shares,
 )
-from indexer.search.opened_index import SearchIndex
+from indexer.search import SearchIndex
 from webui import law_messages, messages
 from webui.index_holder import current_index
 from webui.params import BadParameter

@@ -18,10 +18,8 @@ from flask import (
 )
 from markupsafe import Markup
 
-from indexer.parse.section_types import SECTION_LABELS
-from indexer.search.query import parse_query
-from indexer.search.results import export_passages, search
-from indexer.search.serialize import export_lines
+from indexer.parse import SECTION_LABELS
+from indexer.search import export_lines, export_passages, parse_query, search
 from webui import links, messages
 from webui.describe import describe_search
 from webui.index_holder import current_index

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.parse.section_types import SECTION_LABELS
-from indexer.search.query import (
+from indexer.parse import SECTION_LABELS
+from indexer.search import (
     SearchFilters,
     build_filters,
     parse_year,

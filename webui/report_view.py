@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from indexer.parse.section_types import SECTION_LABELS
+from indexer.parse import SECTION_LABELS
 from indexer.report import Report, Section
-from indexer.search.snippets import mark_text
+from indexer.search import mark_text
 
 
 @dataclass(frozen=True)

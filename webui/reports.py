@@ -1,9 +1,9 @@
 """A report id in, the stored report the open index was built from out (or None)."""
 from __future__ import annotations
 
-from indexer.index.report_store import STORE_FOLDER, is_safe_report_id, load_report
+from indexer.index import STORE_FOLDER, is_safe_report_id, load_report
 from indexer.report import Passage, Report
-from indexer.search.opened_index import SearchIndex
+from indexer.search import SearchIndex
 
 
 def find_report(index: SearchIndex, report_id: str) -> Report | None:

@@ -24,26 +24,27 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from indexer.research.concordance import (
+from indexer.research import (
     CONCORDANCE_SORTS,
+    DEFAULT_TOPICS,
+    MAX_QUERIES,
+    MAX_TOPICS,
     Concordance,
+    Coverage,
+    CoverageRow,
+    Trends,
     concordance,
     concordance_lines,
     concordance_to_json,
-    line_to_json,
-)
-from indexer.research.coverage import (
-    DEFAULT_TOPICS,
-    MAX_TOPICS,
-    Coverage,
-    CoverageRow,
     coverage,
     coverage_rows,
     coverage_to_json,
+    line_to_json,
     split_topics,
+    trends,
+    trends_to_json,
 )
-from indexer.research.trends import MAX_QUERIES, Trends, trends, trends_to_json
-from indexer.search.query import SearchFilters
+from indexer.search import SearchFilters
 from webui import messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters

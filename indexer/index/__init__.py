@@ -1,0 +1,28 @@
+"""Indexing: a corpus folder in, a new index generation out (Whoosh rank fields, the passage table with its
+bigram postings, near-duplicate groups, the stored reports), switched in only when complete.
+"""
+from indexer.index.analysis import count_rank_words, phrase_keys, segmenter
+from indexer.index.build import BuildSummary, build_index
+from indexer.index.duplicates import (
+    BOILERPLATE_REPORTS,
+    NO_GROUP,
+    SHINGLE_CHARACTERS,
+    SIGNATURE_BINS,
+    SIMILARITY_THRESHOLD,
+    comparable_text,
+    count_other_reports,
+    passage_signature,
+)
+from indexer.index.generations import BuildError, BuildLocked, current_generation
+from indexer.index.passage_table import read_passage_table
+from indexer.index.report_store import STORE_FOLDER, is_safe_report_id, load_report
+from indexer.index.schema import FACETS, HEADING_BOOST, BigramPostings, PassageTable
+from indexer.index.workers import BuildProgress, SkippedFile
+
+__all__ = [
+    "BOILERPLATE_REPORTS", "FACETS", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
+    "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "BuildError", "BuildLocked", "BuildProgress",
+    "BuildSummary", "PassageTable", "SkippedFile", "build_index", "comparable_text", "count_other_reports",
+    "count_rank_words", "current_generation", "is_safe_report_id", "load_report", "passage_signature", "phrase_keys",
+    "read_passage_table", "segmenter",
+]

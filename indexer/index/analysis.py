@@ -16,9 +16,7 @@ from importlib import resources
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
-from indexer.parse.divisions import township_names
-from indexer.parse.laws import law_names_for_dictionary
-from indexer.parse.normalize import fold_for_matching
+from indexer.parse import fold_for_matching, law_names_for_dictionary, township_names
 
 # A word counts for ranking when it holds a letter, digit or ideograph; punctuation and spaces do not.
 _WORD_CHARACTER = re.compile(r"\w")

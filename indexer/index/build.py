@@ -64,7 +64,7 @@ from indexer.index.workers import (
     worker_count,
     worker_pool,
 )
-from indexer.parse.catalogue import Catalogue, load_catalogue
+from indexer.parse import Catalogue, load_catalogue
 from indexer.pipeline import (
     PARSER_VERSION,
     iter_report_files,

@@ -24,8 +24,7 @@ from indexer.index.analysis import count_heading_words, count_rank_words, segmen
 from indexer.index.duplicates import passage_signature
 from indexer.index.passage_table import PassageRow, ReportRow
 from indexer.index.report_store import save_report
-from indexer.parse.catalogue import Catalogue
-from indexer.parse.normalize import fold_for_matching
+from indexer.parse import Catalogue, fold_for_matching
 from indexer.pipeline import parse_report
 from indexer.report import Report, UnreadableDocument
 

@@ -1,0 +1,20 @@
+"""Parsing: a report's text in, its parts out: normalised text, frame (title, issuer, date), headings and
+outline, passages tiling the body, section types, cited laws and the place, with the catalogue's corrections.
+"""
+from indexer.parse.annotate import cite_laws, locate_report
+from indexer.parse.catalogue import Catalogue, load_catalogue
+from indexer.parse.divisions import township_names
+from indexer.parse.frame import find_frame, find_report_year
+from indexer.parse.headings import find_headings
+from indexer.parse.laws import UNCATALOGUED, law_catalogue, law_names_for_dictionary
+from indexer.parse.normalize import fold_for_matching, normalize_text
+from indexer.parse.passages import build_passages, build_sections
+from indexer.parse.places import lookup_division
+from indexer.parse.section_types import SECTION_LABELS, assign_top_level_types
+
+__all__ = [
+    "SECTION_LABELS", "UNCATALOGUED", "Catalogue", "assign_top_level_types", "build_passages", "build_sections",
+    "cite_laws", "find_frame", "find_headings", "find_report_year", "fold_for_matching", "law_catalogue",
+    "law_names_for_dictionary", "load_catalogue", "locate_report", "lookup_division", "normalize_text",
+    "township_names",
+]

@@ -1,0 +1,56 @@
+"""Research views: an opened index (and the search filters) in, the numbers of each view out: concordance lines,
+trends by year and province, coverage of topics per report, cited-law statistics, near-copied passages.
+"""
+from indexer.research.concordance import (
+    CONCORDANCE_SORTS,
+    Concordance,
+    ConcordanceLine,
+    concordance,
+    concordance_lines,
+    concordance_to_json,
+    line_to_json,
+)
+from indexer.research.concordance import MAX_PER_PAGE as CONCORDANCE_MAX_PER_PAGE
+from indexer.research.coverage import (
+    DEFAULT_TOPICS,
+    MAX_TOPICS,
+    Coverage,
+    CoverageRow,
+    coverage,
+    coverage_rows,
+    coverage_to_json,
+    split_topics,
+)
+from indexer.research.duplicate_stats import (
+    DuplicateGroup,
+    DuplicateOverview,
+    ReportShare,
+    copies_in_report,
+    duplicate_group,
+    duplicate_overview,
+    is_known_passage,
+    iter_group_members,
+    report_shares,
+)
+from indexer.research.law_stats import (
+    LAW_SORTS,
+    CitingPassage,
+    CitingSentence,
+    LawDetail,
+    LawSummary,
+    citation_years,
+    cited_laws,
+    find_law,
+    law_categories,
+    law_detail,
+)
+from indexer.research.trends import MAX_QUERIES, Trends, trends, trends_to_json
+
+__all__ = [
+    "CONCORDANCE_MAX_PER_PAGE", "CONCORDANCE_SORTS", "DEFAULT_TOPICS", "LAW_SORTS", "MAX_QUERIES", "MAX_TOPICS",
+    "CitingPassage", "CitingSentence", "Concordance", "ConcordanceLine", "Coverage", "CoverageRow", "DuplicateGroup",
+    "DuplicateOverview", "LawDetail", "LawSummary", "ReportShare", "Trends", "citation_years", "cited_laws",
+    "concordance", "concordance_lines", "concordance_to_json", "copies_in_report", "coverage", "coverage_rows",
+    "coverage_to_json", "duplicate_group", "duplicate_overview", "find_law", "is_known_passage", "iter_group_members",
+    "law_categories", "law_detail", "line_to_json", "report_shares", "split_topics", "trends", "trends_to_json",
+]

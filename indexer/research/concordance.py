@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from heapq import nsmallest
 from urllib.parse import quote
 
-from indexer.parse.normalize import fold_for_matching
-from indexer.search.facets import apply_filters
-from indexer.search.matching import matching_rows
-from indexer.search.opened_index import SearchIndex, passage_fields
-from indexer.search.query import ParsedQuery, SearchFilters, parse_query
-from indexer.search.serialize import filters_to_json
+from indexer.parse import fold_for_matching
+from indexer.search import (
+    ParsedQuery,
+    SearchFilters,
+    SearchIndex,
+    apply_filters,
+    filters_to_json,
+    matching_rows,
+    parse_query,
+    passage_fields,
+)
 
 CONCORDANCE_SORTS = ("document", "left", "right")
 CONTEXT_CHARS = 30

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search.opened_index import SearchIndex
-from indexer.search.query import SearchFilters
+from indexer.search import SearchFilters, SearchIndex
 
 DEFAULT_TOPICS = ("普法", "行政执法", "法律顾问", "矛盾纠纷", "信访", "政务公开", "枫桥经验")
 MAX_TOPICS = 20

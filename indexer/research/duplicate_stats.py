@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from indexer.index.duplicates import BOILERPLATE_REPORTS, NO_GROUP
-from indexer.search.opened_index import SearchIndex, passage_fields
-from indexer.search.results import passage_url
+from indexer.index import BOILERPLATE_REPORTS, NO_GROUP
+from indexer.search import SearchIndex, passage_fields, passage_url
 
 
 @dataclass(frozen=True)

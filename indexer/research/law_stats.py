@@ -9,11 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.parse.laws import UNCATALOGUED, law_catalogue
-from indexer.parse.normalize import fold_for_matching
-from indexer.parse.section_types import SECTION_LABELS
-from indexer.search.opened_index import SearchIndex, passage_fields
-from indexer.search.results import passage_url
+from indexer.parse import SECTION_LABELS, UNCATALOGUED, fold_for_matching, law_catalogue
+from indexer.search import SearchIndex, passage_fields, passage_url
 
 LAW_SORTS = ("reports", "passages", "name")
 # Where a citing sentence starts and ends (full-width marks included: the text is not folded).

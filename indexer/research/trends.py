@@ -9,8 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search.opened_index import SearchIndex
-from indexer.search.query import SearchFilters
+from indexer.search import SearchFilters, SearchIndex
 
 MAX_QUERIES = 6
 

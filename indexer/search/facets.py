@@ -8,9 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 
-from indexer.index.schema import FACETS
-from indexer.parse.normalize import fold_for_matching
-from indexer.parse.section_types import SECTION_LABELS
+from indexer.index import FACETS
+from indexer.parse import SECTION_LABELS, fold_for_matching
 from indexer.search.opened_index import SearchIndex
 from indexer.search.query import SearchFilters
 

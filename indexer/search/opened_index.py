@@ -12,12 +12,15 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
-from indexer.index.analysis import segmenter
-from indexer.index.duplicates import count_other_reports
-from indexer.index.generations import current_generation
-from indexer.index.passage_table import read_passage_table
-from indexer.index.schema import BigramPostings, PassageTable
-from indexer.parse.section_types import SECTION_LABELS
+from indexer.index import (
+    BigramPostings,
+    PassageTable,
+    count_other_reports,
+    current_generation,
+    read_passage_table,
+    segmenter,
+)
+from indexer.parse import SECTION_LABELS
 
 # BM25 constants, Whoosh's defaults.
 K1 = 1.2

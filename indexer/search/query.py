@@ -9,9 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from indexer.parse.laws import law_catalogue
-from indexer.parse.normalize import fold_for_matching
-from indexer.parse.section_types import SECTION_LABELS
+from indexer.parse import SECTION_LABELS, fold_for_matching, law_catalogue
 
 # The field names a query may use, and the facet each one filters.
 QUERY_FIELDS = {

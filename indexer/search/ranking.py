@@ -13,9 +13,8 @@ from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer.index.analysis import count_rank_words
-from indexer.index.schema import HEADING_BOOST
-from indexer.parse.normalize import fold_for_matching
+from indexer.index import HEADING_BOOST, count_rank_words
+from indexer.parse import fold_for_matching
 from indexer.search.opened_index import K1, SearchIndex
 
 # Reading a posting (a block at a time) costs about a quarter of counting a word in a hit's text (0.45 µs

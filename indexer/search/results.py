@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from urllib.parse import quote
 
-from indexer.index.schema import FACETS
+from indexer.index import FACETS
 from indexer.report import LawCitation
 from indexer.search.facets import FacetValue, apply_filters, facet_values, reports_of
 from indexer.search.matching import matching_rows, without_boilerplate

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from indexer.parse.section_types import SECTION_LABELS
+from indexer.parse import SECTION_LABELS
 from indexer.report import LawCitation, Passage, Report, Section
 
 

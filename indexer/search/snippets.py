@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from indexer.parse.normalize import fold_for_matching
+from indexer.parse import fold_for_matching
 
 ELLIPSIS = "…"
 # Where a fragment may start or end, in the folded text (full-width ，；：！？ fold to their ASCII forms).
