@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import compress, repeat
 
-from indexer.index.analysis import phrase_keys
-from indexer.index.duplicates import BOILERPLATE_REPORTS
-from indexer.parse.normalize import fold_for_matching
+from indexer.index import BOILERPLATE_REPORTS, phrase_keys
+from indexer.parse import fold_for_matching
 from indexer.search.opened_index import SearchIndex
 from indexer.search.query import ParsedQuery
 
