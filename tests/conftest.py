@@ -2,13 +2,14 @@
 from pathlib import Path
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.index.build import build_index
 from indexer.search.opened_index import open_search_index
 from webui import create_app
 from webui.settings import Settings
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 
 
 @pytest.fixture(scope="session")

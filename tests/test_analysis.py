@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.index.analysis import (
     RankTokenizer,
@@ -18,7 +18,7 @@ from indexer.index.analysis import (
 from indexer.index.schema import RankText
 from indexer.parse.normalize import fold_for_matching
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 
 
 def corpus_sentence(needle: str) -> str:

@@ -4,14 +4,14 @@ The expectations were checked by hand against the report texts in corpus/.
 """
 import json
 import re
-from pathlib import Path
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.cli import main
 from indexer.pipeline import iter_report_files, parse_report
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 
 EXPECTED = {
     "anhui-duji-duanyuan-2024.txt": {

@@ -1,5 +1,6 @@
 """Normalisation and the title block / signature frame, on literal texts."""
 import pytest
+from bundled import bundled_corpus
 
 from indexer.parse.frame import find_frame, find_report_year, parse_date
 from indexer.parse.normalize import fold_for_matching, normalize_text
@@ -114,5 +115,5 @@ def test_lines_cut_at_the_page_margin_are_joined_even_without_commas():
 def test_one_paragraph_per_line_text_has_no_wrap_width():
     from indexer.parse.normalize import detect_wrap_width
 
-    corpus_file = __import__("pathlib").Path(__file__).resolve().parent.parent / "corpus" / "henan-lushan-wawu-2024.txt"
+    corpus_file = bundled_corpus() / "henan-lushan-wawu-2024.txt"
     assert detect_wrap_width(corpus_file.read_text(encoding="utf-8").split("\n")) is None

@@ -8,14 +8,14 @@ import csv
 import io
 import re
 from collections import defaultdict
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.pipeline import iter_report_files, parse_report
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 CIVIL_CODE = "中华人民共和国民法典"
 
 

@@ -1,9 +1,8 @@
 """The law catalogue and the finder of cited laws, on literal sentences and on the bundled corpus."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from bundled import bundled_corpus
 
 from indexer.parse.laws import (
     UNCATALOGUED,
@@ -14,7 +13,7 @@ from indexer.parse.laws import (
     summarise_citations,
 )
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 OUTLINE_2021 = "法治政府建设实施纲要（2021－2025年）"
 
 

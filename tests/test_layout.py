@@ -141,3 +141,12 @@ def test_every_stage_package_says_what_comes_in_and_goes_out():
 def test_no_module_passes_about_400_lines(module):
     lines = MODULES[module].read_text(encoding="utf-8").count("\n")
     assert lines <= 480, f"{module} has {lines} lines; split it by role"
+
+
+def test_tests_read_the_bundled_reports_only_through_a_copy():
+    """Users add reports to corpus/; a test reading it directly would count theirs (tests/bundled.py copies ours)."""
+    for path in sorted(REPOSITORY.glob("tests/*.py")):
+        if path.name == "bundled.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert 'parent / "corpus"' not in text and "SHIPPED_CORPUS" not in text, f"{path.name} reads corpus/ directly"

@@ -1,6 +1,7 @@
 """Whole reports written in the tests, through the pipeline and the `fazhi inspect` command."""
 import json
-from pathlib import Path
+
+from bundled import bundled_corpus
 
 from indexer.cli import main
 from indexer.parse.catalogue import parse_catalogue
@@ -169,7 +170,7 @@ def test_serve_updates_the_index_in_a_child_process_and_gets_its_exit_code(tmp_p
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "henan-lushan-wawu-2024.txt", corpus)
+    shutil.copy(bundled_corpus() / "henan-lushan-wawu-2024.txt", corpus)
     assert run_index_in_child(argparse.Namespace(corpus=corpus, index=tmp_path / "index", rebuild=False)) == 0
     assert "now holds 1 reports" in capfd.readouterr().out
     with open_search_index(tmp_path / "index") as index:

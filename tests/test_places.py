@@ -3,12 +3,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.parse.divisions import county_names, township_names
 from indexer.parse.places import NO_TOWNSHIP_WARNING, lookup_division, resolve_place
 from indexer.report import Place
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 
 
 def split_header(text: str) -> tuple[str, str]:

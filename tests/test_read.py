@@ -19,11 +19,12 @@ from builders import (
     text_line,
     write_docx,
 )
+from bundled import bundled_corpus
 
 from indexer.read.document import SUPPORTED_SUFFIXES, is_report_file, read_document
 from indexer.report import UnreadableDocument
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 TITLE = "关于2024年法治政府建设情况的报告"
 BODY = "2024年，段园镇深入学习贯彻习近平法治思想，坚持依法行政，法治政府建设取得新成效。"
 

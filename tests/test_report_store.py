@@ -1,7 +1,7 @@
 """Reports survive the trip into the store and back unchanged; unsafe ids reach nothing."""
-from pathlib import Path
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.index.report_store import (
     is_safe_report_id,
@@ -11,7 +11,7 @@ from indexer.index.report_store import (
 )
 from indexer.pipeline import parse_report
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 
 
 def test_stored_report_loads_back_equal(tmp_path):

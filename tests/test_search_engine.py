@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.index.build import build_index
 from indexer.index.generations import BuildLocked
@@ -23,7 +24,7 @@ from indexer.search.query import SearchFilters, YearRange
 from indexer.search.results import export_passages, search
 from indexer.search.snippets import make_snippet, mark_text
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = bundled_corpus()
 
 SMALL_CORPUS = {
     "duanyuan-2023.txt": """段园镇人民政府关于2023年度法治政府建设工作情况的报告

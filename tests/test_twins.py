@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from bundled import bundled_corpus
 
 from indexer.cli import main
 
@@ -23,9 +24,8 @@ def test_cli_search_json_equals_api_search(client, corpus_index_dir, capsys, que
 
 
 def test_api_report_equals_inspect_json(client, capsys):
-    from pathlib import Path
 
-    corpus_file = Path(__file__).resolve().parent.parent / "corpus" / "fujian-jianning-junkou-2023.txt"
+    corpus_file = bundled_corpus() / "fujian-jianning-junkou-2023.txt"
     assert main(["inspect", str(corpus_file), "--json"]) == 0
     from_cli = json.loads(capsys.readouterr().out)
     from_api = client.get("/api/reports/fujian-jianning-junkou-2023").get_json()
