@@ -11,6 +11,7 @@ from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
+from indexer.cli_notices import notice_text
 from indexer.index import BuildError, BuildProgress, BuildSummary, build_index
 from indexer.parse import SECTION_LABELS
 from indexer.pipeline import (
@@ -255,7 +256,10 @@ def run_search(arguments: argparse.Namespace) -> int:
     finally:
         index.close()
     if arguments.json:
-        print(json.dumps(search_result_to_json(result), ensure_ascii=False, indent=2))
+        # The API's twin, Chinese notices included (webui.messages words them for both).
+        from webui.messages import notice_text as chinese_notice_text
+
+        print(json.dumps(search_result_to_json(result, chinese_notice_text), ensure_ascii=False, indent=2))
     else:
         print(format_search_result(result, sys.stdout.isatty()))
     return 0
@@ -279,8 +283,8 @@ def run_kwic(arguments: argparse.Namespace) -> int:
         if arguments.limit == 0 or arguments.limit > CONCORDANCE_MAX_PER_PAGE:
             # More lines than a page holds: read them from the full concordance.
             lines = tuple(islice(concordance_lines(index, arguments.query, filters, sort=arguments.sort), arguments.limit or None))
-    if result.notice:
-        print(f"note: {result.notice}", file=sys.stderr)
+    if result.notices:
+        print(f"note: {notice_text(result.notices)}", file=sys.stderr)
     print(format_concordance(result, lines, sys.stdout.isatty()))
     return 0
 
@@ -310,8 +314,8 @@ def format_search_result(result: SearchResult, on_terminal: bool) -> str:
     """Hits as a readable list; marks become bold on a terminal and 【】 elsewhere."""
     start, end = ("\033[1m", "\033[0m") if on_terminal else ("【", "】")
     lines = [f"{result.total} passages in {result.total_reports} reports" + (f" (page {result.page})" if result.total > result.per_page else "")]
-    if result.notice:
-        lines.append(f"note: {result.notice}")
+    if result.notices:
+        lines.append(f"note: {notice_text(result.notices)}")
     for number, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
         place = " · ".join(part for part in (hit.township, hit.county, hit.province) if part)
         snippet = html.unescape(hit.snippet.replace("<mark>", start).replace("</mark>", end))

@@ -20,6 +20,7 @@ from indexer.index.workers import BuildProgress
 from indexer.parse.normalize import fold_for_matching
 from indexer.pipeline import iter_report_files
 from indexer.search.opened_index import IndexUnavailable, open_search_index
+from indexer.search.notices import make_notice
 from indexer.search.query import SearchFilters, YearRange
 from indexer.search.results import export_passages, search
 from indexer.search.snippets import make_snippet, mark_text
@@ -282,13 +283,13 @@ def test_empty_query_with_filters_browses(small_index):
 )
 def test_malformed_queries_get_the_literal_reading_and_a_notice(small_index, query, read_as):
     result = search(small_index, query)
-    assert result.notice and not search(small_index, read_as).notice
+    assert result.notices and not search(small_index, read_as).notices
     assert result.total == search(small_index, read_as).total
 
 
 def test_unknown_sort_falls_back_to_relevance_with_a_notice(small_index):
     result = search(small_index, "宣传", sort="size")
-    assert (result.sort, "sort order" in result.notice) == ("relevance", True)
+    assert (result.sort, result.notices) == ("relevance", (make_notice("bad_sort", value="size"),))
 
 
 # Ranking and order

@@ -28,7 +28,7 @@ def search_json():
         sort=wanted.sort, facet_limit=settings.facet_size, snippet_length=settings.snippet_chars,
         hide_boilerplate=wanted.hide_boilerplate,
     )
-    return jsonify(search_result_to_json(result))
+    return jsonify(search_result_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/reports/<report_id>")

@@ -40,7 +40,7 @@ def _settings():
 
 @blueprint.app_context_processor
 def template_helpers() -> dict:
-    return {"links": links, "section_labels": SECTION_LABELS, "facet_titles": FACET_TITLES, "facet_parameters": FACET_PARAMETERS}
+    return {"links": links, "notice_text": messages.notice_text, "section_labels": SECTION_LABELS, "facet_titles": FACET_TITLES, "facet_parameters": FACET_PARAMETERS}
 
 
 @blueprint.route("/")

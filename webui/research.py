@@ -204,7 +204,7 @@ def kwic():
 def kwic_json():
     """The concordance page's JSON twin: `total` occurrences and one page of `lines`."""
     _, result = _concordance(request.args)
-    return jsonify(concordance_to_json(result))
+    return jsonify(concordance_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/kwic.csv")
@@ -242,7 +242,7 @@ def trends_page():
 def trends_json():
     """The trends page's JSON twin: per query, reports, passages and share by year and by province."""
     _, result = _trends(request.args)
-    return jsonify(trends_to_json(result))
+    return jsonify(trends_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/trends.svg")
@@ -312,7 +312,7 @@ def coverage_page():
 def coverage_json():
     """The coverage page's JSON twin: the topics with totals, and one page of report rows."""
     _, result = _coverage(request.args)
-    return jsonify(coverage_to_json(result))
+    return jsonify(coverage_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/coverage.csv")

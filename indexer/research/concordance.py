@@ -15,12 +15,16 @@ from urllib.parse import quote
 
 from indexer.parse import fold_for_matching
 from indexer.search import (
+    Notice,
+    NoticeText,
     ParsedQuery,
     SearchFilters,
     SearchIndex,
     apply_filters,
     filters_to_json,
+    make_notice,
     matching_rows,
+    notices_to_json,
     parse_query,
     passage_fields,
 )
@@ -72,7 +76,7 @@ class Concordance:
     page: int
     per_page: int
     sort: str
-    notice: str
+    notices: tuple[Notice, ...]
     lines: tuple[ConcordanceLine, ...]
 
 
@@ -130,7 +134,7 @@ def concordance(
     plan = _plan(index, query_text, filters)
     notices = list(plan.matched.parsed.notices)
     if sort not in CONCORDANCE_SORTS:
-        notices.append(f"{sort} is not a concordance order ({', '.join(CONCORDANCE_SORTS)}), so lines are in document order.")
+        notices.append(make_notice("bad_concordance_sort", value=sort))
         sort = "document"
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
@@ -152,7 +156,7 @@ def concordance(
         page=page,
         per_page=per_page,
         sort=sort,
-        notice=" ".join(dict.fromkeys(notices)),
+        notices=tuple(dict.fromkeys(notices)),
         lines=tuple(_lines(index, chosen, query_text, context_chars)),
     )
 
@@ -173,7 +177,7 @@ def concordance_lines(
     return _lines(index, chosen, query_text, context_chars)
 
 
-def concordance_to_json(result: Concordance) -> dict:
+def concordance_to_json(result: Concordance, notice_text: NoticeText) -> dict:
     """The JSON of `GET /api/kwic`: `total` counts occurrences, `lines` is one page of them."""
     return {
         "query": result.query,
@@ -184,7 +188,8 @@ def concordance_to_json(result: Concordance) -> dict:
         "page": result.page,
         "per_page": result.per_page,
         "sort": result.sort,
-        "notice": result.notice,
+        "notice": notice_text(result.notices),
+        "notices": notices_to_json(result.notices),
         "lines": [line_to_json(line) for line in result.lines],
     }
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search import SearchFilters, SearchIndex
+from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, notices_to_json
 
 DEFAULT_TOPICS = ("普法", "行政执法", "法律顾问", "矛盾纠纷", "信访", "政务公开", "枫桥经验")
 MAX_TOPICS = 20
@@ -27,7 +27,7 @@ class TopicSummary:
     topic: str
     reports: int
     passages: int
-    notice: str
+    notices: tuple[Notice, ...]
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,12 @@ def coverage_rows(
     return summaries, (_row(index, report_row, counts) for report_row in report_order)
 
 
-def coverage_to_json(result: Coverage) -> dict:
+def coverage_to_json(result: Coverage, notice_text: NoticeText) -> dict:
     """The JSON of `GET /api/coverage`: topics with their totals, and one page of report rows with a cell per topic."""
     return {
         "topics": [
-            {"topic": topic.topic, "reports": topic.reports, "passages": topic.passages, "notice": topic.notice}
+            {"topic": topic.topic, "reports": topic.reports, "passages": topic.passages, "notice": notice_text(topic.notices),
+             "notices": notices_to_json(topic.notices)}
             for topic in result.topics
         ],
         "total": result.total,
@@ -135,7 +136,7 @@ def _grid(
                 topic=topic,
                 reports=len(per_report),
                 passages=len(matched.rows),
-                notice=matched.parsed.notice,
+                notices=matched.parsed.notices,
             )
         )
     return tuple(summaries), counts, sorted(in_grid, key=_place_order(index))

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search import SearchFilters, SearchIndex
+from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, notices_to_json
 
 MAX_QUERIES = 6
 
@@ -35,7 +35,7 @@ class TrendSeries:
 
     query: str
     filters: SearchFilters  # the query's field filters and the caller's, combined
-    notice: str
+    notices: tuple[Notice, ...]
     reports: int
     passages: int
     by_year: tuple[TrendPoint, ...]  # oldest first
@@ -68,7 +68,7 @@ def trends(index: SearchIndex, queries: tuple[str, ...], filters: SearchFilters 
     )
 
 
-def trends_to_json(result: Trends) -> dict:
+def trends_to_json(result: Trends, notice_text: NoticeText) -> dict:
     """The JSON of `GET /api/trends`."""
     return {
         "years": list(result.years),
@@ -76,7 +76,8 @@ def trends_to_json(result: Trends) -> dict:
         "series": [
             {
                 "query": one.query,
-                "notice": one.notice,
+                "notice": notice_text(one.notices),
+                "notices": notices_to_json(one.notices),
                 "reports": one.reports,
                 "passages": one.passages,
                 "by_year": [{"year": int(point.value), **_point_to_json(point)} for point in one.by_year],
@@ -99,7 +100,7 @@ def _series(index: SearchIndex, query: str, filters: SearchFilters) -> TrendSeri
     return TrendSeries(
         query=query,
         filters=matched.filters,
-        notice=matched.parsed.notice,
+        notices=matched.parsed.notices,
         reports=len(matching_reports),
         passages=len(matched.rows),
         by_year=_points(index, "year", matched.rows, matching_reports, all_reports, by_value=True),

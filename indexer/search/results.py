@@ -14,6 +14,7 @@ from indexer.index import FACETS
 from indexer.report import LawCitation
 from indexer.search.facets import FacetValue, apply_filters, facet_values, reports_of
 from indexer.search.matching import matching_rows, without_boilerplate
+from indexer.search.notices import Notice, make_notice
 from indexer.search.opened_index import SearchIndex, passage_fields
 from indexer.search.query import SearchFilters, parse_query
 from indexer.search.ranking import bm25_scores, ordered_rows
@@ -66,7 +67,7 @@ class SearchResult:
     page: int
     per_page: int
     sort: str
-    notice: str  # what we did with syntax we could not read, or ""
+    notices: tuple[Notice, ...]  # what we did with syntax we could not read
     phrases: tuple[str, ...]  # what was matched, for marking a report page
     hits: tuple[SearchHit, ...]
     facets: dict[str, tuple[FacetValue, ...]]
@@ -93,7 +94,7 @@ def search(
     combined = parsed.filters.combined(filters)
     notices = list(parsed.notices)
     if sort not in SORTS:
-        notices.append(f"{sort} is not a sort order ({', '.join(SORTS)}), so results are sorted by relevance.")
+        notices.append(make_notice("bad_sort", value=sort))
         sort = "relevance"
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
@@ -116,7 +117,7 @@ def search(
         page=page,
         per_page=per_page,
         sort=sort,
-        notice=" ".join(dict.fromkeys(notices)),
+        notices=tuple(dict.fromkeys(notices)),
         phrases=parsed.phrases,
         hits=hits,
         facets=facets,

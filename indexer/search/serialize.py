@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from indexer.parse import SECTION_LABELS
 from indexer.report import LawCitation, Passage, Report, Section
+from indexer.search.notices import NoticeText, notices_to_json
 
 
 def section_to_json(section: Section) -> dict:
@@ -135,8 +136,9 @@ def exported_passage_to_json(passage) -> dict:
     }
 
 
-def search_result_to_json(result) -> dict:
-    """A page of search results, as `fazhi search --json` and `GET /api/search` print it."""
+def search_result_to_json(result, notice_text: NoticeText) -> dict:
+    """A page of search results, as `fazhi search --json` and `GET /api/search` print it; `notice_text` words
+    the notices (both pass the web app's Chinese wording, so the twins stay identical)."""
     return {
         "query": result.query,
         "filters": filters_to_json(result.filters),
@@ -145,7 +147,8 @@ def search_result_to_json(result) -> dict:
         "page": result.page,
         "per_page": result.per_page,
         "sort": result.sort,
-        "notice": result.notice,
+        "notice": notice_text(result.notices),
+        "notices": notices_to_json(result.notices),
         "hits": [hit_to_json(hit) for hit in result.hits],
         "facets": {
             name: [
