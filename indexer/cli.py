@@ -164,6 +164,10 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         ("law", "cited law, any alias: 民法典, 《中华人民共和国民法典》"),
     ):
         parser.add_argument(f"--{name}", action="append", default=[], metavar=name.upper(), help=f"{meaning} (repeat to OR values)")
+    parser.add_argument(
+        "--words", action="store_true",
+        help="only whole-word matches: 法治 in 推进法治建设, not in 依法治理 (the web app's match=words)",
+    )
 
 
 def _filters(arguments: argparse.Namespace):
@@ -252,7 +256,10 @@ def run_search(arguments: argparse.Namespace) -> int:
         print("--page must be 1 or more and --per-page between 1 and 100.", file=sys.stderr)
         return 2
     try:
-        result = search(index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page, sort=arguments.sort)
+        result = search(
+            index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page,
+            sort=arguments.sort, match_words=arguments.words,
+        )
     finally:
         index.close()
     if arguments.json:
@@ -278,11 +285,14 @@ def run_kwic(arguments: argparse.Namespace) -> int:
         return 1
     filters = _filters(arguments)
     with index:
-        result = concordance(index, arguments.query, filters, per_page=min(arguments.limit or 1, CONCORDANCE_MAX_PER_PAGE), sort=arguments.sort)
+        result = concordance(
+            index, arguments.query, filters, per_page=min(arguments.limit or 1, CONCORDANCE_MAX_PER_PAGE),
+            sort=arguments.sort, match_words=arguments.words,
+        )
         lines = result.lines
         if arguments.limit == 0 or arguments.limit > CONCORDANCE_MAX_PER_PAGE:
             # More lines than a page holds: read them from the full concordance.
-            lines = tuple(islice(concordance_lines(index, arguments.query, filters, sort=arguments.sort), arguments.limit or None))
+            lines = tuple(islice(concordance_lines(index, arguments.query, filters, sort=arguments.sort, match_words=arguments.words), arguments.limit or None))
     if result.notices:
         print(f"note: {notice_text(result.notices)}", file=sys.stderr)
     print(format_concordance(result, lines, sys.stdout.isatty()))
@@ -319,7 +329,8 @@ def format_search_result(result: SearchResult, on_terminal: bool) -> str:
     for number, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
         place = " · ".join(part for part in (hit.township, hit.county, hit.province) if part)
         snippet = html.unescape(hit.snippet.replace("<mark>", start).replace("</mark>", end))
-        lines.append(f"\n{number}. {hit.title}  ({place}, {hit.year or '?'}) [{hit.section_label}]")
+        across = " (the match cuts through words; --words leaves such hits out)" if hit.across_words else ""
+        lines.append(f"\n{number}. {hit.title}  ({place}, {hit.year or '?'}) [{hit.section_label}]{across}")
         if hit.heading_path:
             lines.append(f"   {' › '.join(hit.heading_path)}")
         lines.append(f"   {snippet}")
@@ -343,7 +354,7 @@ def run_export(arguments: argparse.Namespace) -> int:
             counted[0] += 1
             yield passage
 
-    lines = export_lines(counting(export_passages(index, arguments.query, _filters(arguments))), arguments.format)
+    lines = export_lines(counting(export_passages(index, arguments.query, _filters(arguments), match_words=arguments.words)), arguments.format)
     try:
         if arguments.output:
             with arguments.output.open("w", encoding="utf-8", newline="") as stream:

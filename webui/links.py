@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-_STATE_PARAMETERS = ("q", "township", "county", "province", "year", "section", "law", "sort", "per_page", "hide_boilerplate")
+_STATE_PARAMETERS = ("q", "township", "county", "province", "year", "section", "law", "sort", "per_page", "hide_boilerplate", "match")
 
 
 def _state(args: MultiDict) -> list[tuple[str, str]]:
@@ -43,7 +43,7 @@ def toggle_url(args: MultiDict, parameter: str, value: str) -> str:
 
 def clear_filters_url(args: MultiDict) -> str:
     """The URL of the same query with every facet filter removed."""
-    pairs = [(name, value) for name, value in _state(args) if name in ("q", "sort", "per_page", "hide_boilerplate")]
+    pairs = [(name, value) for name, value in _state(args) if name in ("q", "sort", "per_page", "hide_boilerplate", "match")]
     query = urlencode(pairs)
     return url_for("pages.search") + (f"?{query}" if query else "")
 

@@ -15,6 +15,7 @@ BAD_PER_PAGE = "每页条数 per_page 必须是 1 到 {limit} 之间的整数，
 BAD_YEAR = "年份 year 应写作 2023 或 2021..2024，而不是“{value}”。"
 BAD_SECTION = "章节类型 section 应是 {keys} 之一，而不是“{value}”。"
 BAD_SORT = "排序 sort 应是 relevance、year 或 township，而不是“{value}”。"
+BAD_MATCH = "匹配方式 match 应是 words（只要整词匹配）或 substring（任何位置），而不是“{value}”。"
 BAD_FORMAT = "导出格式 format 应是 csv 或 jsonl，而不是“{value}”。"
 QUERY_TOO_LONG = "检索词太长（{length} 个字符）；请把它缩短到 {limit} 个字符以内。"
 VALUE_TOO_LONG = "参数 {name} 的值太长；请把它缩短到 {limit} 个字符以内。"

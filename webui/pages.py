@@ -58,7 +58,7 @@ def search_page():
     result = search(
         current_index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
         sort=wanted.sort, facet_limit=settings.facet_size, snippet_length=settings.snippet_chars,
-        hide_boilerplate=wanted.hide_boilerplate,
+        hide_boilerplate=wanted.hide_boilerplate, match_words=wanted.match_words,
     )
     law_labels = {value.value: value.label for value in result.facets.get("law", ())}
     pages = max(1, -(-result.total // result.per_page))
@@ -118,7 +118,8 @@ def export(file_format: str):
         raise BadParameter(messages.BAD_FORMAT.format(value=file_format[:20]))
     wanted = read_search_request(request.args, _settings())
     passages = export_passages(
-        current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate
+        current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate,
+        match_words=wanted.match_words,
     )
     mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv; charset=utf-8"
     response = Response(stream_with_context(export_lines(passages, file_format)), mimetype=mimetype)

@@ -59,7 +59,7 @@ COVERAGE_PER_PAGE = 100
 CHARTS = ("year", "province")
 # `section_type` is read too, as /search reads it.
 _FILTER_PARAMETERS = (*FACET_PARAMETERS.values(), "section_type")
-_STATE_PARAMETERS = ("q", "topics", *_FILTER_PARAMETERS, "sort", "per_page")
+_STATE_PARAMETERS = ("q", "topics", *_FILTER_PARAMETERS, "match", "sort", "per_page")
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class ResearchRequest:
     page: int
     per_page: int
     sort: str
+    match_words: bool = False  # match=words: only whole-word matches
 
 
 # Reading requests
@@ -98,7 +99,7 @@ def read_research_request(args: MultiDict, default_per_page: int = CONCORDANCE_P
             raise BadParameter(research_messages.TOPIC_TOO_LONG.format(topic=topic[:20], limit=settings.max_query_chars))
     return ResearchRequest(
         queries=queries, topics=topics, filters=common.filters, page=common.page, per_page=common.per_page,
-        sort=args.get("sort", "") or "",
+        sort=args.get("sort", "") or "", match_words=common.match_words,
     )
 
 
@@ -121,13 +122,16 @@ def _trends_request(args: MultiDict) -> ResearchRequest:
 def _concordance(args: MultiDict) -> tuple[ResearchRequest, Concordance]:
     wanted = _concordance_request(args)
     query = wanted.queries[0] if wanted.queries else ""
-    result = concordance(current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort)
+    result = concordance(
+        current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort,
+        match_words=wanted.match_words,
+    )
     return wanted, result
 
 
 def _trends(args: MultiDict) -> tuple[ResearchRequest, Trends]:
     wanted = _trends_request(args)
-    return wanted, trends(current_index(), wanted.queries, wanted.filters)
+    return wanted, trends(current_index(), wanted.queries, wanted.filters, match_words=wanted.match_words)
 
 
 def _coverage(args: MultiDict) -> tuple[ResearchRequest, Coverage]:
@@ -212,7 +216,7 @@ def kwic_csv():
     """Every concordance line of the query and filters, as CSV (UTF-8 with BOM, for Excel)."""
     wanted = _concordance_request(request.args)
     query = wanted.queries[0] if wanted.queries else ""
-    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort)
+    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort, match_words=wanted.match_words)
     header = ("left", "match", "right", "township", "county", "province", "year", "section_label", "passage_id", "report_id", "url")
     rows = ([line_to_json(line)[name] for name in header] for line in lines)
     return _csv_response("fazhi-kwic.csv", header, rows)

@@ -20,7 +20,13 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from indexer.index.analysis import count_heading_words, count_rank_words, segmenter
+from indexer.index.analysis import (
+    boundary_bits,
+    count_heading_words,
+    count_words_and_boundaries,
+    heading_boundaries,
+    segmenter,
+)
 from indexer.index.duplicates import passage_signature
 from indexer.index.passage_table import PassageRow, ReportRow
 from indexer.index.report_store import save_report
@@ -110,7 +116,7 @@ def _analyse_report(
     for passage in report.passages:
         folded_heading = fold_for_matching("\n".join(passage.heading_path))
         folded_text = fold_for_matching(passage.text)
-        text_words = count_rank_words(folded_text)
+        text_words, text_boundaries = count_words_and_boundaries(folded_text)
         heading_words = count_heading_words(folded_heading)
         laws = tuple(sorted({citation.name for citation in passage.cited_laws}))
         document = {
@@ -124,12 +130,16 @@ def _analyse_report(
             "end": passage.end,
             "cited_laws": tuple(asdict(citation) for citation in passage.cited_laws),
         }
+        match_text = folded_heading + "\n" + folded_text
+        text_start = len(folded_heading) + 1
+        boundaries = [*heading_boundaries(folded_heading), *(text_start + offset for offset in text_boundaries)]
         row = PassageRow(
             report_id=report.report_id,
             section_type=passage.section_type,
             laws=laws,
-            match_text=folded_heading + "\n" + folded_text,
+            match_text=match_text,
             heading_end=len(folded_heading),
+            word_boundaries=boundary_bits(boundaries, len(match_text)),
             text_length=sum(text_words.values()),
             heading_length=sum(heading_words.values()),
         )

@@ -52,9 +52,12 @@ class Trends:
     provinces: tuple[str, ...]
 
 
-def trends(index: SearchIndex, queries: tuple[str, ...], filters: SearchFilters = SearchFilters()) -> Trends:
-    """Each query's reports, passages and share of reports by year and by province (reports of unknown year or province left out)."""
-    series = tuple(_series(index, query, filters) for query in dict.fromkeys(queries) if query.strip())
+def trends(
+    index: SearchIndex, queries: tuple[str, ...], filters: SearchFilters = SearchFilters(), match_words: bool = False
+) -> Trends:
+    """Each query's reports, passages and share of reports by year and by province (reports of unknown year or
+    province left out); with `match_words`, only passages matching as whole words count."""
+    series = tuple(_series(index, query, filters, match_words) for query in dict.fromkeys(queries) if query.strip())
     years = sorted({int(point.value) for one in series for point in one.by_year})
     provinces = {}
     for one in series:
@@ -92,8 +95,8 @@ def _point_to_json(point: TrendPoint) -> dict:
     return {"reports": point.reports, "passages": point.passages, "all_reports": point.all_reports, "share": round(point.share, 4)}
 
 
-def _series(index: SearchIndex, query: str, filters: SearchFilters) -> TrendSeries:
-    matched = match_rows(index, query, filters)
+def _series(index: SearchIndex, query: str, filters: SearchFilters, match_words: bool) -> TrendSeries:
+    matched = match_rows(index, query, filters, match_words)
     report_rows = index.table.report_rows
     matching_reports = set(map(report_rows.__getitem__, matched.rows))
     all_reports = _reports_under(index, matched.filters)

@@ -124,6 +124,7 @@ def hit_to_json(hit) -> dict:
         "score": round(hit.score, 4),
         "url": hit.url,
         "duplicate_reports": hit.duplicate_reports,
+        "across_words": hit.across_words,
     }
 
 
@@ -147,6 +148,7 @@ def search_result_to_json(result, notice_text: NoticeText) -> dict:
         "page": result.page,
         "per_page": result.per_page,
         "sort": result.sort,
+        "match": "words" if result.match_words else "substring",
         "notice": notice_text(result.notices),
         "notices": notices_to_json(result.notices),
         "hits": [hit_to_json(hit) for hit in result.hits],
@@ -162,7 +164,7 @@ def search_result_to_json(result, notice_text: NoticeText) -> dict:
 
 EXPORT_COLUMNS = (
     "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
-    "section_type", "section_label", "heading_path", "url", "text", "cited_laws", "duplicate_reports",
+    "section_type", "section_label", "heading_path", "url", "text", "cited_laws", "duplicate_reports", "across_words",
 )
 
 
