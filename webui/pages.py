@@ -21,7 +21,7 @@ from markupsafe import Markup
 from indexer.parse import SECTION_LABELS
 from indexer.search import export_lines, export_passages, parse_query, search
 from webui import links, messages
-from webui.describe import describe_search
+from webui.describe import describe_search, report_name
 from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
 from webui.report_view import front_matter, report_blocks
@@ -40,7 +40,7 @@ def _settings():
 
 @blueprint.app_context_processor
 def template_helpers() -> dict:
-    return {"links": links, "notice_text": messages.notice_text, "section_labels": SECTION_LABELS, "facet_titles": FACET_TITLES, "facet_parameters": FACET_PARAMETERS}
+    return {"links": links, "notice_text": messages.notice_text, "report_name": report_name, "section_labels": SECTION_LABELS, "facet_titles": FACET_TITLES, "facet_parameters": FACET_PARAMETERS}
 
 
 @blueprint.route("/")
@@ -108,7 +108,7 @@ def original(report_id: str):
 def about():
     """What the corpus is, how to search, how to add reports (written in Markdown)."""
     text = (resources.files("webui") / "about.md").read_text(encoding="utf-8")
-    return render_template("about.html", body=Markup(markdown.markdown(text, extensions=["tables"])))
+    return render_template("about.html", body=Markup(markdown.markdown(text, extensions=["tables", "fenced_code"])))
 
 
 @blueprint.route("/export.<file_format>")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.research import (
     CONCORDANCE_SORTS,
     DEFAULT_TOPICS,
+    FEW_REPORTS,
     MAX_QUERIES,
     MAX_TOPICS,
     Concordance,
@@ -44,8 +46,8 @@ from indexer.research import (
     trends,
     trends_to_json,
 )
-from indexer.search import SearchFilters
-from webui import messages, research_messages
+from indexer.search import SearchFilters, SearchResult, search
+from webui import links, messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
 from webui.index_holder import current_index
@@ -57,6 +59,7 @@ api_blueprint = Blueprint("research_api", __name__, url_prefix="/api")
 CONCORDANCE_PER_PAGE = 50
 COVERAGE_PER_PAGE = 100
 CHARTS = ("year", "province")
+_QUERY_SEPARATORS = re.compile(r"[、；;\n]+")
 # `section_type` is read too, as /search reads it.
 _FILTER_PARAMETERS = (*FACET_PARAMETERS.values(), "section_type")
 _STATE_PARAMETERS = ("q", "topics", *_FILTER_PARAMETERS, "match", "sort", "per_page")
@@ -113,6 +116,9 @@ def _concordance_request(args: MultiDict) -> ResearchRequest:
 
 def _trends_request(args: MultiDict) -> ResearchRequest:
     wanted = read_research_request(args)
+    # Several queries may share one box, separated by 、 or ； (the header's box on the trends view).
+    split = (part.strip() for query in wanted.queries for part in _QUERY_SEPARATORS.split(query))
+    wanted = replace(wanted, queries=tuple(dict.fromkeys(part for part in split if part)))
     if len(wanted.queries) > MAX_QUERIES:
         raise BadParameter(research_messages.TOO_MANY_QUERIES.format(limit=MAX_QUERIES, count=len(wanted.queries)))
     return wanted
@@ -152,7 +158,9 @@ def view_url(endpoint: str, args: MultiDict, **changes: str | int | None) -> str
 
 def without_query_url(args: MultiDict, query: str) -> str:
     """The trends view with one of its queries taken off the chart."""
-    pairs = [(name, value) for name in _STATE_PARAMETERS for value in args.getlist(name) if value != "" and not (name == "q" and value.strip() == query)]
+    kept = [part.strip() for value in args.getlist("q") for part in _QUERY_SEPARATORS.split(value) if part.strip() != query.strip()]
+    pairs = [("q", part) for part in dict.fromkeys(kept) if part]
+    pairs += [(name, value) for name in _STATE_PARAMETERS if name != "q" for value in args.getlist(name) if value != ""]
     return url_for("research.trends") + (f"?{urlencode(pairs)}" if pairs else "")
 
 
@@ -181,6 +189,19 @@ def research_helpers() -> dict:
     }
 
 
+def _sidebar(wanted: ResearchRequest, query: str) -> SearchResult:
+    """The facet counts beside a research view, as /search counts them for the same query and filters."""
+    settings = current_app.config["FAZHI_SETTINGS"]
+    return search(
+        current_index(), query, wanted.filters, per_page=1, facet_limit=settings.facet_size, match_words=wanted.match_words
+    )
+
+
+def _search_box(endpoint: str, args: MultiDict, value: str, **words: str) -> dict:
+    """The header's search box pointed at a research view: its query, and the filters kept as hidden fields."""
+    return {"search_action": url_for(endpoint), "search_value": value, "search_hidden": links.kept_state(args), **words}
+
+
 def _filter_words(filters: SearchFilters) -> list[str]:
     return describe_filters(filters, current_index().table.law_labels)
 
@@ -201,6 +222,8 @@ def kwic():
     return render_template(
         "kwic.html", result=result, wanted=wanted, args=request.args, description=description,
         pages=max(1, -(-result.total // result.per_page)), sorts=(("document", "文档顺序"), ("left", "按左侧语境"), ("right", "按右侧语境")),
+        sidebar=_sidebar(wanted, result.query),
+        **_search_box("research.kwic", request.args, result.query, search_button="列出语境"),
     )
 
 
@@ -234,11 +257,19 @@ def trends_page():
         for one in result.series
     ]
     return render_template(
-        "trends.html", result=result, wanted=wanted, args=request.args,
+        "trends.html", result=result, wanted=wanted, args=request.args, sidebar=_sidebar(wanted, ""),
+        **_search_box(
+            "research.trends", request.args, "、".join(wanted.queries), search_button="画出趋势",
+            search_label="比较的检索词，用顿号分开", search_placeholder="检索词，用顿号分开，如 枫桥经验、网格化",
+        ),
         description=" · ".join(["；".join(summaries), *_filter_words(result.filters)]) if summaries else "",
         year_chart=Markup(_chart(result, "year")) if result.series else "",
         province_chart=Markup(_chart(result, "province")) if result.series else "",
-        by_year=_table(result, "year"), by_province=_table(result, "province"),
+        by_year=_table(result, "year"), by_province=_table(result, "province"), few_reports=FEW_REPORTS,
+        few_in={
+            label: any(point.has_few_reports for one in result.series for point in getattr(one, points))
+            for label, points in (("年份", "by_year"), ("省份", "by_province"))
+        },
     )
 
 
@@ -277,17 +308,19 @@ def _chart(result: Trends, by: str) -> str:
     """The year line chart or the province bar chart of the result's series."""
     categories = tuple(map(str, result.years)) if by == "year" else result.provinces
     series = []
+    totals = [0] * len(categories)
     for one in result.series:
         points = {point.value: point for point in (one.by_year if by == "year" else one.by_province)}
         chosen = [points.get(category) for category in categories]
+        totals = [max(total, point.all_reports if point else 0) for total, point in zip(totals, chosen)]
         series.append(ChartSeries(
             label=one.query,
             values=tuple(point.share if point else None for point in chosen),
             notes=tuple(f"{point.reports}/{point.all_reports} 篇报告" if point else "" for point in chosen),
         ))
     if by == "year":
-        return share_line_chart("trend-by-year", "各年份报告中出现的占比", categories, tuple(series))
-    return share_bar_chart("trend-by-province", "各省份报告中出现的占比", categories, tuple(series))
+        return share_line_chart("trend-by-year", "各年份报告中出现的占比", categories, tuple(series), tuple(totals), FEW_REPORTS)
+    return share_bar_chart("trend-by-province", "各省份报告中出现的占比", categories, tuple(series), tuple(totals), FEW_REPORTS)
 
 
 def _table(result: Trends, by: str) -> list[tuple[str, list]]:

@@ -44,10 +44,10 @@ from indexer.research.law_stats import (
     law_categories,
     law_detail,
 )
-from indexer.research.trends import MAX_QUERIES, Trends, trends, trends_to_json
+from indexer.research.trends import FEW_REPORTS, MAX_QUERIES, Trends, trends, trends_to_json
 
 __all__ = [
-    "CONCORDANCE_MAX_PER_PAGE", "CONCORDANCE_SORTS", "DEFAULT_TOPICS", "LAW_SORTS", "MAX_QUERIES", "MAX_TOPICS",
+    "CONCORDANCE_MAX_PER_PAGE", "FEW_REPORTS", "CONCORDANCE_SORTS", "DEFAULT_TOPICS", "LAW_SORTS", "MAX_QUERIES", "MAX_TOPICS",
     "CitingPassage", "CitingSentence", "Concordance", "ConcordanceLine", "Coverage", "CoverageRow", "DuplicateGroup",
     "DuplicateOverview", "LawDetail", "LawSummary", "ReportShare", "Trends", "citation_years", "cited_laws",
     "concordance", "concordance_lines", "concordance_to_json", "copies_in_report", "coverage", "coverage_rows",

@@ -12,6 +12,8 @@ from indexer.research.concordance import filtered_rows, match_rows
 from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, notices_to_json
 
 MAX_QUERIES = 6
+# A share resting on fewer reports than this (one report in 2023 reads as "100 %") is marked as unreliable.
+FEW_REPORTS = 5
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,11 @@ class TrendPoint:
     def share(self) -> float:
         """Matching reports as a fraction of all reports of the year or province (0 when there are none)."""
         return self.reports / self.all_reports if self.all_reports else 0.0
+
+    @property
+    def has_few_reports(self) -> bool:
+        """Whether the share rests on fewer than FEW_REPORTS reports of its year or province."""
+        return self.all_reports < FEW_REPORTS
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,8 @@ def trends_to_json(result: Trends, notice_text: NoticeText) -> dict:
 
 
 def _point_to_json(point: TrendPoint) -> dict:
-    return {"reports": point.reports, "passages": point.passages, "all_reports": point.all_reports, "share": round(point.share, 4)}
+    return {"reports": point.reports, "passages": point.passages, "all_reports": point.all_reports, "share": round(point.share, 4),
+            "few_reports": point.has_few_reports}
 
 
 def _series(index: SearchIndex, query: str, filters: SearchFilters, match_words: bool) -> TrendSeries:
