@@ -120,7 +120,7 @@ def export(file_format: str):
     passages = export_passages(
         current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate
     )
-    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv; charset=utf-8"
+    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv"
     response = Response(stream_with_context(export_lines(passages, file_format)), mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename=fazhi-export.{file_format}"
     return response
