@@ -353,18 +353,30 @@ def run_export(arguments: argparse.Namespace) -> int:
 
 
 def run_serve(arguments: argparse.Namespace) -> int:
-    """`fazhi serve`: update the index, then serve the web app with waitress."""
-    import waitress
-
+    """`fazhi serve`: check the port, update the index, then serve the web app with waitress."""
     from webui import create_app
+    from webui.server import PortUnavailable, check_port, create_server
     from webui.settings import Settings
 
+    if not 1 <= arguments.port <= 65535 or arguments.threads < 1:
+        print("--port must be from 1 to 65535 (e.g. --port 5000) and --threads 1 or more.", file=sys.stderr)
+        return 2
+    try:
+        check_port(arguments.host, arguments.port)
+    except PortUnavailable as problem:
+        print(problem, file=sys.stderr)
+        return 1
     code = run_index_in_child(argparse.Namespace(corpus=arguments.corpus, index=arguments.index, rebuild=False))
     if code != 0:
         return code
     app = create_app(Settings(index_dir=arguments.index, corpus_dir=arguments.corpus))
+    try:
+        server = create_server(app, arguments.host, arguments.port, arguments.threads)
+    except PortUnavailable as problem:  # taken while the index was built
+        print(problem, file=sys.stderr)
+        return 1
     print(f"Serving fazhi-search at http://{arguments.host}:{arguments.port}/ (Ctrl-C to stop).", flush=True)
-    waitress.serve(app, host=arguments.host, port=arguments.port, threads=arguments.threads, ident="fazhi-search")
+    server.run()
     return 0
 
 
