@@ -24,7 +24,8 @@ from indexer.read import is_report_file, read_document
 from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
-PARSER_VERSION = "1"
+# 2: a report's source_path is relative to the corpus folder (it was the path as the build was given it).
+PARSER_VERSION = "2"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
 _OPENING_CHARS = 200
@@ -129,7 +130,8 @@ def parse_report(path: Path, corpus_root: Path | None = None, catalogue: Catalog
     return parse_text(
         document.text,
         report_id=report_id_for(path, corpus_root),
-        source_path=str(path),
+        # Relative to the corpus folder, so an index built from one working directory works from any other.
+        source_path=relative,
         source_format=document.format,
         warnings=document.warnings,
         overrides=catalogue.overrides_for(relative),

@@ -92,7 +92,7 @@ class Report:
     """A parsed report: metadata, the normalised text, its outline and passages."""
 
     report_id: str
-    source_path: str
+    source_path: str  # the file's path relative to the corpus folder, with / between folders
     source_format: str
     content_hash: str
     text: str  # the normalised report text; every offset points into it

@@ -97,6 +97,7 @@ def original(report_id: str):
     if found is None:
         abort(404, description=messages.UNKNOWN_REPORT.format(report_id=report_id[:80]))
     corpus = Path(_settings().corpus_dir).resolve()
+    # Relative to the corpus folder; absolute in an index built before parser version 2 from an absolute --corpus.
     path = Path(found.source_path)
     path = (path if path.is_absolute() else corpus / path).resolve()
     if not path.is_relative_to(corpus) or not path.is_file():
