@@ -20,7 +20,7 @@ from indexer.parse import (
     lookup_division,
     normalize_text,
 )
-from indexer.read import is_report_file, read_document
+from indexer.read import find_report_files, read_document
 from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
@@ -63,8 +63,9 @@ def report_id_for(path: Path, corpus_root: Path) -> str:
 
 
 def iter_report_files(corpus_root: Path) -> list[Path]:
-    """Every file under the corpus folder that could be a report, in a stable order."""
-    return sorted(path for path in corpus_root.rglob("*") if path.is_file() and is_report_file(path))
+    """Every file under the corpus folder that could be a report, in a stable order (links leading out of the
+    folder left out; find_report_files says what was left out and why)."""
+    return list(find_report_files(corpus_root).files)
 
 
 def parse_text(

@@ -117,5 +117,13 @@ class Report:
         return tuple(law for passage in self.passages for law in passage.cited_laws)
 
 
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file left out of the index, and why (a sentence)."""
+
+    path: str
+    reason: str
+
+
 class UnreadableDocument(Exception):
     """A file we cannot turn into text; the message is a sentence for the user."""

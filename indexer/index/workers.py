@@ -30,7 +30,7 @@ from indexer.index.passage_table import PassageRow, ReportRow
 from indexer.index.report_store import save_report
 from indexer.parse import Catalogue, fold_for_matching
 from indexer.pipeline import parse_report
-from indexer.report import Report, UnreadableDocument
+from indexer.report import Report, SkippedFile, UnreadableDocument
 
 # Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker holds its segment's
 # postings in memory until it writes them (_TermPool, about 100 postings a passage), so this bounds a
@@ -40,14 +40,6 @@ _FILES_PER_SEGMENT = 700
 # Below this many files a worker pool costs more than it saves (unless the caller asks for workers).
 _FILES_FOR_A_POOL = 16
 
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    """A file left out of the index, and why."""
-
-    path: str
-    reason: str
 
 
 @dataclass(frozen=True)
