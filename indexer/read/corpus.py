@@ -56,7 +56,7 @@ class _Walk:
         for entry in entries:
             path = folder / entry.name
             if entry.name.startswith("."):
-                self.skip(path, "Its name starts with a dot, so it is taken for a hidden file; rename it to index it.")
+                self.skip(path, "Its name starts with a dot, so it is taken to be hidden and not read; rename it to index it.")
             elif entry.is_symlink():
                 self.link(path, (*ancestors, real_folder))
             elif entry.is_dir(follow_symlinks=False):
