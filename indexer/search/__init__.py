@@ -36,6 +36,7 @@ from indexer.search.serialize import (
     unreadable_to_json,
 )
 from indexer.search.snippets import mark_text
+from indexer.search.spreadsheet import csv_lines, spreadsheet_cell
 from indexer.search.word_matching import (
     MATCH_MODES,
     folded_groups,
@@ -45,9 +46,11 @@ from indexer.search.word_matching import (
 )
 
 __all__ = [
-    "MATCH_MODES", "NOTICE_CODES", "SORTS", "folded_groups", "holds_whole_words", "spans_whole_words", "whole_word_rows", "FacetValue", "Notice", "NoticeText", "make_notice", "notices_to_json", "IndexUnavailable", "ParsedQuery", "SearchFilters", "SearchIndex", "SearchResult",
-    "apply_filters", "build_filters", "count_cited_laws", "export_lines", "export_passages", "exported_passage_to_json",
+    "MATCH_MODES", "NOTICE_CODES", "SORTS", "FacetValue", "IndexUnavailable", "Notice", "NoticeText", "ParsedQuery",
+    "SearchFilters", "SearchIndex", "SearchResult", "apply_filters", "build_filters", "count_cited_laws", "csv_lines",
+    "export_lines", "export_passages", "exported_passage_to_json", "folded_groups", "holds_whole_words", "make_notice",
+    "notices_to_json", "spans_whole_words", "whole_word_rows",
     "filters_to_json", "mark_text", "matching_rows", "open_search_index", "parse_query", "parse_year", "passage_fields",
     "passage_to_json", "passage_url", "report_to_json", "search", "search_result_to_json", "section_type_key",
-    "unreadable_to_json",
+    "spreadsheet_cell", "unreadable_to_json",
 ]
