@@ -139,6 +139,7 @@ def test_screenshots_of_search_kwic_and_trends_at_desktop_and_phone_width(server
         results = page.locator("#results")
         facets = page.locator("aside.facets")
         assert results.bounding_box()["width"] <= WIDTHS[width]["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]  # no sideways scrolling
         if width == "phone":
             assert facets.bounding_box()["y"] > results.bounding_box()["y"]  # below the results, reached by 筛选
             assert page.locator(".filter-toggle a").is_visible()
