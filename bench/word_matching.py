@@ -7,7 +7,9 @@ Per query of shared/bench/queries.txt: passages matched (exact substring), passa
 how many the switch loses (the hits marked as cutting through words); then the median
 search time (one page of 10 with the six facets, 1 warm-up and 5 timed runs) without and with the switch, and
 p50/p95 over the queries of both. A few short words that often sit inside longer ones (EXTRA_QUERIES) follow
-the 30 queries. Prints a Markdown table for bench/README.md.
+the 30 queries. Prints a Markdown table for bench/README.md. With --corpus, it first times what the build
+pays for the boundaries: segmenting the passages of the first 300 reports for ranking only (count_rank_words)
+against ranking words and boundaries (count_words_and_boundaries and boundary_bits), alternately, in this process.
 """
 from __future__ import annotations
 
@@ -23,6 +25,14 @@ sys.path.insert(0, str(HERE))
 from measure import median, percentile  # noqa: E402
 from workload import read_queries  # noqa: E402
 
+from indexer.index.analysis import (  # noqa: E402
+    boundary_bits,
+    count_rank_words,
+    count_words_and_boundaries,
+    segmenter,
+)
+from indexer.parse import fold_for_matching  # noqa: E402
+from indexer.pipeline import iter_report_files, parse_report  # noqa: E402
 from indexer.search import open_search_index, search  # noqa: E402
 
 TIMED_RUNS = 5
@@ -40,12 +50,36 @@ def timed(index, query: str, match_words: bool) -> tuple[float, object]:
     return median(runs), result
 
 
+def segmenting_cost(corpus: Path, reports: int = 300, rounds: int = 3) -> None:
+    """Microseconds a passage for the ranking words alone and for ranking words plus word boundaries."""
+    files = list(iter_report_files(corpus))[:reports]
+    texts = [fold_for_matching(passage.text) for path in files for passage in parse_report(path, corpus).passages]
+    segmenter()
+    ranking_only, with_boundaries = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for text in texts:
+            count_rank_words(text)
+        ranking_only.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for text in texts:
+            _counts, boundaries = count_words_and_boundaries(text)
+            boundary_bits(boundaries, len(text))
+        with_boundaries.append(time.perf_counter() - started)
+    alone, both = median(ranking_only) / len(texts) * 1e6, median(with_boundaries) / len(texts) * 1e6
+    print(f"segmenting {len(texts):,} passages: {alone:.0f} µs a passage for ranking words, {both:.0f} µs with "
+          f"boundaries ({both / alone:.2f}×), median of {rounds} alternating rounds\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--index", type=Path, default=None, help="the index to measure (default OUT/index_REPORTS)")
+    parser.add_argument("--corpus", type=Path, default=None, help="also time the segmenting cost on this corpus")
     arguments = parser.parse_args()
+    if arguments.corpus:
+        segmenting_cost(arguments.corpus)
     index_dir = arguments.index or arguments.out / f"index_{arguments.reports}"
     rows = []
     with open_search_index(index_dir) as index:
