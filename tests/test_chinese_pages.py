@@ -95,7 +95,15 @@ PAGES = [
     "/",
     "/about",
     "/laws",
+    "/laws?sort=loudest",
+    "/laws/no-such-law",
     "/duplicates",
+    "/duplicates?page=-1",
+    "/duplicates/no-such-passage",
+    "/coverage?topics=" + "、".join(["普法"] * 30),  # too many topics
+    "/kwic?q=法治&per_page=0",
+    "/trends?" + "&".join(f"q=词{number}" for number in range(8)),  # too many queries
+    "/export.xml?q=法治",
 ]
 
 
