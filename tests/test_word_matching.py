@@ -8,7 +8,7 @@ from indexer.cli import main
 from indexer.index.analysis import boundary_bits, count_rank_words, count_words_and_boundaries, inner_boundaries
 from indexer.index.build import build_index
 from indexer.parse.normalize import fold_for_matching
-from indexer.research import concordance, trends
+from indexer.research import concordance, coverage, trends
 from indexer.search import export_passages, holds_whole_words, open_search_index, search
 from webui import create_app
 from webui.settings import Settings
@@ -101,7 +101,7 @@ def test_match_words_keeps_exactly_the_unmarked_hits_and_counts_agree(index):
     assert {hit.township for hit in words.hits} <= {"甲镇", "乙镇"}
 
 
-def test_concordance_and_trends_follow_the_switch(index):
+def test_concordance_trends_and_coverage_follow_the_switch(index):
     every = concordance(index, "法治", per_page=100)
     words = concordance(index, "法治", per_page=100, match_words=True)
     assert any(line.left.endswith("依") for line in every.lines)
@@ -110,6 +110,8 @@ def test_concordance_and_trends_follow_the_switch(index):
     for sort in ("left", "right"):
         assert concordance(index, "法治", sort=sort, per_page=100, match_words=True).total == words.total
     assert trends(index, ("法治",), match_words=True).series[0].passages == search(index, "法治", match_words=True).total
+    topic = coverage(index, ("法治",), match_words=True).topics[0]
+    assert topic.passages == search(index, "法治", match_words=True).total < coverage(index, ("法治",)).topics[0].passages
 
 
 def test_the_web_app_marks_and_filters_with_match_words(index_dir, index, tmp_path):

@@ -141,7 +141,10 @@ def _trends(args: MultiDict) -> tuple[ResearchRequest, Trends]:
 
 def _coverage(args: MultiDict) -> tuple[ResearchRequest, Coverage]:
     wanted = read_research_request(args, COVERAGE_PER_PAGE)
-    return wanted, coverage(current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page)
+    return wanted, coverage(
+        current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page,
+        match_words=wanted.match_words,
+    )
 
 
 # URLs (the state lives in the URL, as on /search)
@@ -355,7 +358,7 @@ def coverage_json():
 def coverage_csv():
     """The whole grid as CSV: one row per report, a passage count per topic (empty where not covered)."""
     wanted = read_research_request(request.args, COVERAGE_PER_PAGE)
-    summaries, rows = coverage_rows(current_index(), wanted.topics, wanted.filters)
+    summaries, rows = coverage_rows(current_index(), wanted.topics, wanted.filters, match_words=wanted.match_words)
     header = ("report_id", "township", "county", "province", "year", "title", *(topic.topic for topic in summaries))
     lines = (
         (row.report_id, row.township, row.county, row.province, row.year, row.title, *(count or "" for count in row.passages))

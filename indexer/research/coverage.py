@@ -66,11 +66,13 @@ def coverage(
     filters: SearchFilters = SearchFilters(),
     page: int = 1,
     per_page: int = 100,
+    match_words: bool = False,
 ) -> Coverage:
-    """One page of reports (by province, county, township, newer years first) with each topic's passage count."""
+    """One page of reports (by province, county, township, newer years first) with each topic's passage count
+    (only passages holding the topic as whole words with `match_words`)."""
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    summaries, counts, report_order = _grid(index, topics, filters)
+    summaries, counts, report_order = _grid(index, topics, filters, match_words)
     first = (page - 1) * per_page
     return Coverage(
         filters=filters,
@@ -83,10 +85,13 @@ def coverage(
 
 
 def coverage_rows(
-    index: SearchIndex, topics: tuple[str, ...] = DEFAULT_TOPICS, filters: SearchFilters = SearchFilters()
+    index: SearchIndex,
+    topics: tuple[str, ...] = DEFAULT_TOPICS,
+    filters: SearchFilters = SearchFilters(),
+    match_words: bool = False,
 ) -> tuple[tuple[TopicSummary, ...], Iterator[CoverageRow]]:
     """The topic summaries and every row of the grid, for the export."""
-    summaries, counts, report_order = _grid(index, topics, filters)
+    summaries, counts, report_order = _grid(index, topics, filters, match_words)
     return summaries, (_row(index, report_row, counts) for report_row in report_order)
 
 
@@ -119,7 +124,7 @@ def row_to_json(row: CoverageRow, topics: tuple[TopicSummary, ...]) -> dict:
 
 
 def _grid(
-    index: SearchIndex, topics: tuple[str, ...], filters: SearchFilters
+    index: SearchIndex, topics: tuple[str, ...], filters: SearchFilters, match_words: bool = False
 ) -> tuple[tuple[TopicSummary, ...], list[Counter], list[int]]:
     """The topic summaries, passages per report row for each topic, and the grid's report rows in order."""
     report_rows = index.table.report_rows
@@ -127,7 +132,7 @@ def _grid(
     summaries = []
     counts = []
     for topic in topics:
-        matched = match_rows(index, topic, filters)
+        matched = match_rows(index, topic, filters, match_words)
         per_report = Counter(map(report_rows.__getitem__, matched.rows))
         counts.append(per_report)
         # The topic's passages pass the grid's filters too, so every report counted here is a row of the grid.
