@@ -24,10 +24,10 @@ from indexer.read import is_report_file, read_document
 from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
-_OPENING_CHARS = 200
+_OPENING_CHARS = 1_000
 # Place clues come from the header and the body; a report names its township well within this,
 # and scanning a 10 MB file whole would cost seconds.
 _PLACE_CLUE_CHARS = 20_000
@@ -78,12 +78,14 @@ def parse_text(
     normalized = normalize_text(text)
     frame = find_frame(normalized)
     body = normalized[frame.body_start:frame.body_end]
-    year, year_warning = find_report_year(frame.title, body[:_OPENING_CHARS], frame.date)
+    year, year_warning = find_report_year(
+        frame.title, body[:_OPENING_CHARS], frame.date if frame.date_is_the_reports else ""
+    )
     headings = find_headings(normalized, frame.body_start, frame.body_end)
     top_level_titles = [heading.title for heading in headings if heading.level == 1]
     top_level_types = assign_top_level_types(top_level_titles, year)
     passages = build_passages(report_id, normalized, headings, frame.body_start, frame.body_end, top_level_types)
-    place = locate_report(frame.header_text, body[:_PLACE_CLUE_CHARS])
+    place = locate_report(frame.header_text, frame.page_text + "\n" + body[:_PLACE_CLUE_CHARS])
     all_warnings = list(warnings)
     if not body.strip():
         all_warnings.append("The report has no body text after its title block.")
