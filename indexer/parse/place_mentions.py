@@ -43,7 +43,7 @@ _NOT_AFTER_TOWNSHIP = frozenset({"镇村", "镇街", "镇乡", "乡镇", "乡村
 _BOUNDARY_CHARACTERS = frozenset("在由对和与及同向把将从经据于为是了的至到给让使被按即并而但且也都又还就年月日时县市区州省旗盟")
 
 
-_BOUNDARY_WORDS = ("中共", "其中", "关于", "同时")
+_BOUNDARY_WORDS = ("中共", "其中", "关于", "同时", "政府", "管委会")
 
 
 # A name the table does not list is trusted only at a stronger boundary, since 和 and 同 often begin names
@@ -90,7 +90,22 @@ _NOT_FIRST_WORDS = (
 )
 
 
-_NOT_IN_NAME = ("我", "不", "人民", "政府", "委员", "党委", "工委", "办事", "关于", "法治", "报告", "情况", "工作", "县委", "市委", "区委")
+_NOT_IN_NAME = (
+    "我", "不", "人民", "政府", "委员", "党委", "工委", "办事", "关于", "法治", "报告", "情况", "工作", "县委", "市委", "区委",
+    "召开", "举办", "开展",
+)
+
+
+# 对全镇, 维护本乡, 该街道: a word right before the suffix that points at "this township" makes a reference, not a name.
+_REFERENCE_BEFORE_SUFFIX = frozenset("全本我该各此每其")
+
+
+# A listed name this long is no tail of an ordinary word (强化伊金霍洛镇法治建设), wherever it starts.
+_LONG_LISTED_NAME = 5
+
+
+# 我街, 全街, 本街: a 街道 that shortens its own name to 街.
+_CALLS_ITSELF_JIE = re.compile(r"[我全本]街(?!道)")
 
 
 # 2024年丰口镇, 2024年度东湾镇: a year written in digits ends a word.
@@ -132,6 +147,7 @@ def find_townships(text: str, tables: DivisionTables, in_header: bool) -> list[M
             or _area_name_ends_at(text, mention.start, tables)
         ]
         unlisted = _find_unlisted_in_opening(text, tables, chains)
+        listed += _find_street_short_forms(text, tables, chains)
     # A listed name wins over an unlisted reading around it (思礼镇 in 济源示范区思礼镇).
     unlisted = [
         mention
@@ -150,9 +166,25 @@ def _find_township_mentions(text: str, tables: DivisionTables, chains: dict[int,
             if name in tables.townships or name in tables.historical:
                 start = end - length
                 if text[end - 1 : end + 1] not in _NOT_AFTER_TOWNSHIP and _starts_at_boundary(
-                    text, start, chains, tables, is_short=length <= 2
+                    text, start, chains, tables, length
                 ):
                     found.append(Mention(name, start, end, _codes_ending_at(start, chains)))
+                break
+    return found
+
+
+def _find_street_short_forms(text: str, tables: DivisionTables, chains: dict[int, _Chain]) -> list[Mention]:
+    """Listed 街道 written as 街 in a report that calls itself 我街 (《珠江街理论学习计划》 for 珠江街道)."""
+    if not _CALLS_ITSELF_JIE.search(text):
+        return []
+    found = []
+    for end in _positions_after(text, "街".__eq__):
+        if text[end : end + 1] == "道":
+            continue
+        for length in range(_LONGEST_BODY_STEM + 1, 2, -1):
+            start = end - length
+            if start >= 0 and text[start:end] + "道" in tables.townships and _starts_at_strong_boundary(text, start, chains):
+                found.append(Mention(text[start:end] + "道", start, end, _codes_ending_at(start, chains)))
                 break
     return found
 
@@ -224,6 +256,7 @@ def _looks_like_township_name(name: str, suffix: str) -> bool:
     stem = name[: -len(suffix)]
     return not (
         stem[0] in _NOT_FIRST_IN_NAME
+        or stem[-1] in _REFERENCE_BEFORE_SUFFIX
         or stem.startswith(_NOT_FIRST_WORDS + _BOUNDARY_WORDS)
         or not _STRONG_BOUNDARY_CHARACTERS.isdisjoint(stem)
         or any(word in stem for word in _NOT_IN_NAME)
@@ -245,7 +278,7 @@ def _is_followed_by_organ_or_title(text: str, end: int) -> bool:
     return end == len(text) or not _is_ideograph(text[end]) or text.startswith(_AFTER_HEADER_TOWNSHIP, end)
 
 
-def _starts_at_boundary(text: str, start: int, chains: dict[int, _Chain], tables: DivisionTables, is_short: bool) -> bool:
+def _starts_at_boundary(text: str, start: int, chains: dict[int, _Chain], tables: DivisionTables, length: int) -> bool:
     """Whether a listed name may start here: not inside a longer word (口镇 in 丰口镇).
 
     A two-character name (口镇, 和镇) is most often the tail of a longer one, so it needs a strong boundary.
@@ -253,7 +286,8 @@ def _starts_at_boundary(text: str, start: int, chains: dict[int, _Chain], tables
     return (
         _starts_at_strong_boundary(text, start, chains)
         or _area_name_ends_at(text, start, tables)
-        or (not is_short and text[start - 1] in _BOUNDARY_CHARACTERS)
+        or (length > 2 and text[start - 1] in _BOUNDARY_CHARACTERS)
+        or length >= _LONG_LISTED_NAME
     )
 
 
@@ -270,6 +304,23 @@ def _starts_at_strong_boundary(text: str, start: int, chains: dict[int, _Chain])
     )
 
 
+def _is_two_character_county(name: str) -> bool:
+    """和县, 城区, 雄县: a full name short enough to arise from a word and a level (province short forms like 河南
+    are not meant)."""
+    return len(name) == 2 and name[-1] in "县区市旗"
+
+
+def _starts_a_word(text: str, position: int) -> bool:
+    """Whether a two-character name (和县, 城区) may start here: where a word surely starts, not after any
+    ideograph (「省政府和县委」 is 和 + 县委)."""
+    return (
+        position == 0
+        or not _is_ideograph(text[position - 1])
+        or text[position - 1] in _STRONG_BOUNDARY_CHARACTERS
+        or text.endswith("中共", 0, position)
+    )
+
+
 def _is_ideograph(character: str) -> bool:
     # CJK Unified Ideographs and Extension A; 〇 and punctuation are not name characters.
     return "\u3400" <= character <= "\u9fff"
@@ -283,7 +334,7 @@ def _find_area_chains(text: str, tables: DivisionTables) -> dict[int, _Chain]:
         if position < resume:
             continue
         length, codes = _area_at(text, position, tables, inside=frozenset())
-        if not length:
+        if not length or (_is_two_character_county(text[position:position + length]) and not _starts_a_word(text, position)):
             continue
         end = position + length
         while True:
@@ -391,6 +442,10 @@ def find_area_codes(text: str, tables: DivisionTables, township_mentions: list[M
             continue
         for key in _area_keys_at(text, position, tables):
             length = len(key)
+            if _is_two_character_county(key) and not (
+                _starts_a_word(text, position) or _area_name_ends_at(text, position, tables)
+            ):
+                continue  # 和县 in 「在县委领导和县依法治县委员会指导下」 is 和 + 县
             found = _area_codes_at(text, position, length, tables)
             if found and not any(covered[position : position + length]):
                 codes.update(found)
