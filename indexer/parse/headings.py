@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.parse.items import find_items
 from indexer.parse.normalize import fold_for_matching
 from indexer.report import Heading
 
@@ -173,13 +174,14 @@ def _choose_level(stack: list[_Level], candidate: HeadingCandidate) -> int | Non
 
 
 def find_headings(text: str, body_start: int, body_end: int) -> list[Heading]:
-    """Every heading in text[body_start:body_end], with its inferred level."""
+    """Every heading in text[body_start:body_end], with its inferred level, and the items under them."""
     candidates = []
     for line_start, line_end in iter_lines(text, body_start, body_end):
         candidate = find_heading_candidate(text, line_start, line_end)
         if candidate:
             candidates.append(candidate)
-    return assign_heading_levels(candidates)
+    headings = assign_heading_levels(candidates)
+    return sorted(headings + find_items(text, headings, body_end), key=lambda heading: heading.start)
 
 
 def iter_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
