@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Readers write a table row as one line with its cells joined by this; the report page shows such rows as a table.
+CELL_SEPARATOR = " | "
+# A row is kept as one line only when every cell is this short; longer cells are a layout table's blocks.
+MAX_TABLE_CELL = 200
+
 
 @dataclass(frozen=True)
 class SourceDocument:

@@ -278,7 +278,8 @@ def test_reads_docx_runs_tables_breaks_and_skips_deleted_text(tmp_path):
         + paragraph("表格之后")
     )
     document = read_document(write_docx(tmp_path / "report.docx", body))
-    assert document.text.split("\n") == ["法治政府建设 情况", "第二行", "调解纠纷", "12件", "成功率100%", "表格之后"]
+    # a table row is one line, its cells separated (a cell's paragraphs joined by a space)
+    assert document.text.split("\n") == ["法治政府建设 情况", "第二行", "调解纠纷 | 12件 成功率100%", "表格之后"]
 
 
 def test_rejects_corrupt_docx(tmp_path):

@@ -10,6 +10,7 @@ import unicodedata
 
 from indexer.parse.folding import fold_char, fold_for_matching  # noqa: F401  (callers fold through here)
 from indexer.parse.portal import is_debris_line, split_run_in_field
+from indexer.report import CELL_SEPARATOR
 
 # Word-processor debris left by .docx → .txt conversion: "[bookmark: _GoBack]", "[image: …]".
 _DEBRIS = re.compile(r"\[(?:bookmark|image|comment|footnote|endnote)[^\]\n]{0,200}\]", re.IGNORECASE)
@@ -57,8 +58,8 @@ def normalize_text(raw: str) -> str:
         if not line:
             previous_line = ""
             continue
-        if is_debris_line(line) or is_debris_line(previous_line):
-            # Portal navigation and metadata ("发布日期:2026-01-19 大 中 小") stand alone, whatever their width.
+        if is_debris_line(line) or is_debris_line(previous_line) or _is_table_row(line) or _is_table_row(previous_line):
+            # Portal navigation and metadata ("发布日期:2026-01-19 大 中 小") and table rows stand alone.
             paragraphs.append(line)
             previous_line = line
             continue
@@ -69,6 +70,10 @@ def normalize_text(raw: str) -> str:
             paragraphs.append(line)
         previous_line = line
     return "\n".join(paragraphs)
+
+
+def _is_table_row(line: str) -> bool:
+    return CELL_SEPARATOR in line
 
 
 def _split_run_in_fields(lines) -> list[str]:

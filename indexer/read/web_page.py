@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from indexer.read.decode import decode_text
-from indexer.report import SourceDocument, UnreadableDocument
+from indexer.report import CELL_SEPARATOR, MAX_TABLE_CELL, SourceDocument, UnreadableDocument
 
 _MAX_HTML_DEPTH = 250
 _VOID_TAGS = frozenset(
@@ -225,6 +225,11 @@ class _PageReading:
                 continue
             if self._is_chrome(child):
                 continue
+            if child.tag == "table":
+                rows = self._data_table_rows(child)
+                if rows:
+                    pieces.append("\n" + "\n".join(rows) + "\n")
+                    continue
             if child.tag in ("td", "th"):
                 pieces.append(" ")
             is_block = child.tag in _BLOCK_TAGS
@@ -233,6 +238,22 @@ class _PageReading:
             self._render(child, pieces)
             if is_block:
                 pieces.append("\n")
+
+    def _data_table_rows(self, table: _HtmlElement) -> list[str]:
+        """A data table's rows, one line each with cells joined by CELL_SEPARATOR; [] for a layout table
+        (one column, or a cell holding running text), whose cells render as blocks."""
+        texts = []
+        for row in _table_parts(table, ("tr",)):
+            cells = []
+            for cell in _table_parts(row, ("td", "th")):
+                pieces: list[str] = []
+                self._render(cell, pieces)
+                cells.append(" ".join(line.strip() for line in "".join(pieces).split("\n") if line.strip()))
+            texts.append(cells)
+        is_data_table = any(sum(1 for text in row if text) >= 2 for row in texts) and all(
+            len(text) <= MAX_TABLE_CELL for row in texts for text in row
+        )
+        return [CELL_SEPARATOR.join(row) for row in texts if any(row)] if is_data_table else []
 
     def title(self) -> str:
         """The report title: the ArticleTitle meta, else the first h1 outside the chrome, else <title> sans site."""
@@ -252,6 +273,19 @@ class _PageReading:
             if element.tag == "title":
                 return _title_without_site(" ".join(c for c in element.children if isinstance(c, str)))
         return ""
+
+
+def _table_parts(element: _HtmlElement, tags: tuple[str, ...]) -> list[_HtmlElement]:
+    """The rows of a table or the cells of a row, through thead/tbody but not into nested tables."""
+    found = []
+    for child in element.children:
+        if isinstance(child, str):
+            continue
+        if child.tag in tags:
+            found.append(child)
+        elif child.tag not in ("table", "tr", "td", "th"):
+            found.extend(_table_parts(child, tags))
+    return found
 
 
 def _title_without_site(title: str) -> str:
