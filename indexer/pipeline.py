@@ -24,7 +24,7 @@ from indexer.read import is_report_file, read_document
 from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
 _OPENING_CHARS = 1_000
@@ -73,10 +73,11 @@ def parse_text(
     source_format: str = "txt",
     warnings: tuple[str, ...] = (),
     overrides: dict[str, str] | None = None,
+    page_metadata: tuple[str, ...] = (),
 ) -> Report:
-    """Parse a report's raw text; used for files and for reports written in tests."""
+    """Parse a report's raw text (and a saved page's metadata lines); used for files and for reports in tests."""
     normalized = normalize_text(text)
-    frame = find_frame(normalized)
+    frame = find_frame(normalized, page_metadata)
     body = normalized[frame.body_start:frame.body_end]
     year, year_warning = find_report_year(
         frame.title, body[:_OPENING_CHARS], frame.date if frame.date_is_the_reports else ""
@@ -95,7 +96,7 @@ def parse_text(
         report_id=report_id,
         source_path=source_path,
         source_format=source_format,
-        content_hash=_content_hash(text, overrides),
+        content_hash=_content_hash("\n".join(page_metadata + (text,)), overrides),
         text=normalized,
         body_start=frame.body_start,
         body_end=frame.body_end,
@@ -135,6 +136,7 @@ def parse_report(path: Path, corpus_root: Path | None = None, catalogue: Catalog
         source_format=document.format,
         warnings=document.warnings,
         overrides=catalogue.overrides_for(relative),
+        page_metadata=document.page_metadata,
     )
 
 

@@ -21,6 +21,9 @@ class SourceDocument:
     text: str
     encoding: str | None = None  # the detected text encoding, None for container formats
     warnings: tuple[str, ...] = ()
+    # A saved page's metadata lines outside the article (发布机构：…, 成文日期：…): the parser reads the issuer
+    # and date from them, and they stay out of the text.
+    page_metadata: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -164,3 +164,23 @@ def test_a_heading_is_never_joined_to_the_paragraph_below():
     text = normalize_text("青石镇2025年法治政府建设情况报告\n现将青石镇2025年法治政府建设情况报告如下:\n"
                           "一、主要举措\n（一）深入学习贯彻习近平法治思想\n以普法为抓手，开展专题学习4场，覆盖干部职工1300余人次。\n")
     assert "（一）深入学习贯彻习近平法治思想" in text.split("\n")
+
+
+def test_saved_portal_page_gives_issuer_and_date_from_its_metadata_block(tmp_path):
+    from indexer.pipeline import parse_report
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>青石镇2024年法治政府建设年度报告-青石区人民政府</title></head><body>"
+        "<div class='crumb'>当前位置：首页 &gt; 政务公开</div>"
+        "<table class='xxgk'><tr><td>索引号：</td><td>1144/2025-00012</td><td>发布机构：</td><td>青石镇人民政府</td></tr>"
+        "<tr><td>成文日期：</td><td>2025-01-18</td><td>发布日期：</td><td>2025-01-20</td></tr></table>"
+        "<h1>青石镇2024年法治政府建设年度报告</h1><div class='article-content'>"
+        + "".join(f"<p>{line}</p>" for line in BODY.strip().split("\n"))
+        + "</div></body></html>"
+    )
+    path = tmp_path / "qingshi.html"
+    path.write_text(page, encoding="utf-8")
+    report = parse_report(path)
+    assert (report.title, report.issuer, report.date, report.year) == (
+        "青石镇2024年法治政府建设年度报告", "青石镇人民政府", "2025-01-18", 2024)
+    assert "发布机构" not in report.text and "当前位置" not in report.text

@@ -70,8 +70,11 @@ def parse_date(text: str) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def find_frame(text: str) -> Frame:
-    """Split the report's title block and signature from its body; portal debris above it is header too."""
+def find_frame(text: str, page_metadata: tuple[str, ...] = ()) -> Frame:
+    """Split the report's title block and signature from its body; portal debris above it is header too.
+
+    `page_metadata` is a saved page's metadata lines kept outside the text (发布机构：…, 成文日期：…).
+    """
     lines = iter_lines(text, 0, len(text))
     title_parts: list[str] = []
     issuers: list[str] = []
@@ -128,7 +131,7 @@ def find_frame(text: str) -> Frame:
         header_lines = header_lines[:kept]
         if kept == 0:
             issuers, date = [], ""
-    portal = read_fields(debris_lines)
+    portal = read_fields(debris_lines + list(page_metadata))
     if not title_parts and portal.title:
         title_parts = [portal.title]
     if portal.issuer:
@@ -152,7 +155,7 @@ def find_frame(text: str) -> Frame:
 
     body_start = lines[body_line][0] if body_line < len(lines) else len(text)
     body_end = lines[signature_line - 1][1] if signature_line > body_line else body_start
-    issuer = " ".join(issuers) or portal.issuer or " ".join(signature_issuers)
+    issuer = " ".join(issuers) or " ".join(signature_issuers) or portal.issuer
     date_is_the_reports = bool(date)
     date = date or portal.written_date or portal.published_date
     return Frame(
