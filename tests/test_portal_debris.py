@@ -184,3 +184,13 @@ def test_saved_portal_page_gives_issuer_and_date_from_its_metadata_block(tmp_pat
     assert (report.title, report.issuer, report.date, report.year) == (
         "青石镇2024年法治政府建设年度报告", "青石镇人民政府", "2025-01-18", 2024)
     assert "发布机构" not in report.text and "当前位置" not in report.text
+
+
+def test_a_long_parenthesised_heading_is_still_a_heading():
+    # 「（一）健全依法行政制度体系，加快推进…，不断提升…。」: a long first sentence after （一） is the heading.
+    long_title = "健全依法行政制度体系，加快推进政府治理规范化、程序化、法治化，不断提升行政决策公信力和执行力"
+    text = (BODY.split("\n")[0] + "\n一、主要举措\n（一）" + long_title + "。全年修订制度12项。\n"
+            "（二）加大普法工作力度。开展宣传20场。\n")
+    report = parse_text(text, "long-heading")
+    children = report.sections[0].children
+    assert [child.title for child in children] == [long_title, "加大普法工作力度"]

@@ -37,7 +37,9 @@ _MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Where a heading's title ends and its run-in paragraph begins:
 # 「（一）提高政治站位，强化组织领导。党政主要负责人…」 → title 提高政治站位，强化组织领导.
 _TITLE_END = re.compile(r"[。！？!?]")
-_MAX_TITLE = {"part": 80, "cn-dun": 80}
+# （一） lines are headings even when their first sentence runs long (「（一）健全依法行政制度体系，加快推进…，
+# 不断提升行政决策公信力和执行力。」); other marks with a long first sentence are numbered paragraphs.
+_MAX_TITLE = {"part": 80, "cn-dun": 80, "cn-paren": 120}
 _MAX_TITLE_DEFAULT = 45
 
 
