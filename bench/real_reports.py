@@ -6,7 +6,8 @@ Each file of the folder is parsed as `fazhi inspect` would (`parse_report`) and 
 the facts file (matched by file name); the texts themselves stay outside the repository. A field is scored
 over the reports whose facts give it (province and county), or over all reports where an empty answer can be
 right too (title, date, issuer: a page without a title must not get one). Headings and items are scored as
-precision/recall/F over the lines in order (a longest common subsequence of the compared forms).
+precision/recall/F over the lines in order (a longest common subsequence of the compared forms); a heading on
+the excerpt's cut last line counts only if the facts record it.
 """
 from __future__ import annotations
 
@@ -118,6 +119,12 @@ def outline_lines(report: Report) -> tuple[list[str], list[str]]:
     return headings, items
 
 
+def _on_last_line(report: Report) -> bool:
+    """Whether the report's last heading sits on the last line of its text."""
+    last = _flatten(report.sections)[-1] if report.sections else None
+    return last is not None and "\n" not in report.text[last.start:].rstrip("\n")
+
+
 def score_folder(folder: Path, facts_path: Path) -> dict[str, FieldScore | SequenceScore]:
     """Parse every gathered text in the folder that has a facts record and score it field by field."""
     facts = {}
@@ -154,6 +161,9 @@ def score_folder(folder: Path, facts_path: Path) -> dict[str, FieldScore | Seque
                 is_right = _compared(expected) == _compared(report.issuer + got)
             scores[key].add(name, expected, got, is_right)
         headings, items = outline_lines(report)
+        if headings and _on_last_line(report) and _compared(headings[-1]) not in map(_compared, record["headings"]):
+            # The excerpt is cut at its end; a heading on that cut line is recorded only when whole.
+            headings = headings[:-1]
         scores["headings"].add(name, record["headings"], headings)
         scores["items"].add(name, record.get("items") or [], items)
     return scores

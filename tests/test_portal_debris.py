@@ -50,6 +50,8 @@ def test_portal_lines_are_debris(line):
         "一、主要举措和成效",
         "青石镇2024年法治政府建设情况报告",
         "县委全面依法治县委员会办公室：",
+        "（三）推进无障碍环境建设",  # a heading holding a navigation word
+        "2.落实政务公开，时间节点清晰",
     ],
 )
 def test_report_lines_are_not_debris(line):

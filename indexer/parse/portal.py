@@ -39,6 +39,7 @@ _NAVIGATION = re.compile(
     r"当前位置|所在位置|首页\s*[>›»/]|网站地图|无障碍|繁体|打印本页|关闭窗口|【打印】|\[打印\]|分享到|扫一扫|"
     r"字号\s*[:：]?\s*[大中小]|大\s+中\s+小|中文域名|网站标识码|ICP备|公网安备|返回顶部|我要纠错"
 )
+_NUMBERED = re.compile(r"^\(?[一二三四五六七八九十\d]{1,3}\s*[)、.]")
 _ONLY_PUNCTUATION = re.compile(r"^[\s\-|>›»·•_=*#]+$")
 # A document number standing alone: 雷东府〔2025〕26号, X政办发[2024]3号.
 _DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d{1,4}\s*号$")
@@ -70,8 +71,8 @@ def is_debris_line(line: str) -> bool:
         return False
     if _ONLY_PUNCTUATION.match(folded):
         return True
-    if len(folded) > _MAX_DEBRIS_LINE or "。" in folded:
-        return False
+    if len(folded) > _MAX_DEBRIS_LINE or "。" in folded or _NUMBERED.match(folded):
+        return False  # 「（三）推进无障碍环境建设」 is a heading, whatever words it holds
     if _NAVIGATION.search(folded) or _DOCUMENT_NUMBER.match(folded) or _BARE_DATE.match(folded):
         return True
     if _FIELD_AT_START.match(folded):
