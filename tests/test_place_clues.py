@@ -25,9 +25,15 @@ def test_a_two_character_county_is_not_read_across_a_conjunction(body):
     assert place.province != "安徽省"
 
 
-def test_a_two_character_county_at_a_word_start_still_counts():
-    place = resolve_place("和县人民政府", "")
-    assert (place.county, place.province) == ("和县", "安徽省")
+@pytest.mark.parametrize(
+    "header, county",
+    [
+        ("和县人民政府", "和县"),  # at the start of a line
+        ("关于叶县桃坝街道2020年度法治政府建设工作情况的报告", "叶县"),  # after 关于
+    ],
+)
+def test_a_two_character_county_at_a_word_start_still_counts(header, county):
+    assert resolve_place(header, "").county == county
 
 
 @pytest.mark.parametrize(

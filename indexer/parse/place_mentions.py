@@ -43,7 +43,9 @@ _NOT_AFTER_TOWNSHIP = frozenset({"镇村", "镇街", "镇乡", "乡镇", "乡村
 _BOUNDARY_CHARACTERS = frozenset("在由对和与及同向把将从经据于为是了的至到给让使被按即并而但且也都又还就年月日时县市区州省旗盟")
 
 
-_BOUNDARY_WORDS = ("中共", "其中", "关于", "同时", "政府", "管委会")
+_WORD_START_WORDS = ("中共", "其中", "关于", "同时")
+# A township may also follow its government straight away: 鲤城区人民政府金龙街道办事处.
+_BOUNDARY_WORDS = _WORD_START_WORDS + ("政府", "管委会")
 
 
 # A name the table does not list is trusted only at a stronger boundary, since 和 and 同 often begin names
@@ -317,7 +319,7 @@ def _starts_a_word(text: str, position: int) -> bool:
         position == 0
         or not _is_ideograph(text[position - 1])
         or text[position - 1] in _STRONG_BOUNDARY_CHARACTERS
-        or text.endswith("中共", 0, position)
+        or text.endswith(_WORD_START_WORDS, 0, position)
     )
 
 
