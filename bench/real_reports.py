@@ -1,6 +1,6 @@
 """Score the parser on real reports gathered from portals: a folder of texts in, per-field scores and misses out.
 
-    python3 bench/real_reports.py /path/to/dev [--facts bench/real_reports/facts.jsonl] [--misses]
+    python3 bench/real_reports.py /path/to/dev [--facts bench/real_reports/facts.jsonl] [--scores-only]
 
 Each file of the folder is parsed as `fazhi inspect` would (`parse_report`) and compared with its record in
 the facts file (matched by file name); the texts themselves stay outside the repository. A field is scored
@@ -173,7 +173,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, help="a folder of gathered report texts (<file>.txt)")
     parser.add_argument("--facts", type=Path, default=DEFAULT_FACTS, help="the facts file (JSON lines)")
-    parser.add_argument("--misses", action="store_true", help="list every miss under its field")
+    parser.add_argument("--scores-only", action="store_true", help="print the scores without the misses")
     arguments = parser.parse_args()
     if not arguments.folder.is_dir():
         print(f"No folder {arguments.folder}: give the folder of gathered texts.", file=sys.stderr)
@@ -181,7 +181,7 @@ def main() -> int:
     scores = score_folder(arguments.folder, arguments.facts)
     for name, score in scores.items():
         print(f"{name:9} {score}")
-    if arguments.misses:
+    if not arguments.scores_only:
         for name, score in scores.items():
             for miss in score.misses:
                 print(f"  [{name}] {miss}")

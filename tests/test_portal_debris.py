@@ -196,3 +196,31 @@ def test_a_long_parenthesised_heading_is_still_a_heading():
     report = parse_text(text, "long-heading")
     children = report.sections[0].children
     assert [child.title for child in children] == [long_title, "加大普法工作力度"]
+
+
+def test_inspect_on_a_pasted_portal_page_shows_title_issuer_date_and_a_clean_first_passage(tmp_path, capsys):
+    import json
+
+    from indexer.cli import main
+
+    path = tmp_path / "pasted.txt"
+    path.write_text(PORTAL_PAGE, encoding="utf-8")
+    assert main(["inspect", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["title"], data["issuer"], data["date"]) == (
+        "青石乡2025年法治政府建设情况报告", "丰都县青石乡人民政府", "2026-01-22")
+    assert data["passages"][0]["text"].startswith("2025年，青石乡")
+
+
+@pytest.mark.parametrize(
+    "title, issuer",
+    [
+        # 发文机关 + 关于 + 事由 + 文种 on one line: the organ is the issuer
+        ("滑县青石镇人民政府关于2024年法治政府建设情况的报告", "滑县青石镇人民政府"),
+        ("鲤城区人民政府青石街道办事处关于2024年度法治政府建设情况的报告", "鲤城区人民政府青石街道办事处"),
+        # a title that opens with the township's name only names no organ
+        ("青石镇2024年法治政府建设情况报告", ""),
+    ],
+)
+def test_a_title_opening_with_an_organ_names_the_issuer(title, issuer):
+    assert find_frame(normalize_text(title + "\n" + BODY)).issuer == issuer

@@ -27,6 +27,8 @@ _MAX_HEADER_LINES = 8
 _FIRST_LINES_CHARS = 200
 # 「现就2022年法治政府建设工作开展情况报告如下」 closes the opening paragraph and names the year.
 _PURPOSE_SENTENCE = re.compile(r"现[将就把对][^。]{0,60}?(?:报告|汇报|总结)如下")
+# A title in the official form 发文机关 + 关于 + 事由 + 文种 names its issuer.
+_ISSUER_BEFORE_ABOUT = re.compile(r"^(.{2,40}?(?:人民政府|办事处|委员会|党委|党工委))\s*关于")
 _CITED_NAME = re.compile(r"《[^》]{0,80}》")
 _CITED_PERIOD = re.compile(r"\(\s*(?:19|20)\d\d\s*[-—–~～至到]+\s*(?:19|20)?\d\d\s*年?\s*\)")
 # Portal debris above a report (navigation, a metadata block printed twice) runs to a few dozen lines.
@@ -155,7 +157,9 @@ def find_frame(text: str, page_metadata: tuple[str, ...] = ()) -> Frame:
 
     body_start = lines[body_line][0] if body_line < len(lines) else len(text)
     body_end = lines[signature_line - 1][1] if signature_line > body_line else body_start
-    issuer = " ".join(issuers) or " ".join(signature_issuers) or portal.issuer
+    issuer = (
+        " ".join(issuers) or _issuer_in_title(_join_title(title_parts)) or " ".join(signature_issuers) or portal.issuer
+    )
     date_is_the_reports = bool(date)
     date = date or portal.written_date or portal.published_date
     return Frame(
@@ -215,6 +219,12 @@ def _split_title_from_addressee(line: str) -> tuple[str, str] | None:
         return None
     cut = match.end(1)
     return line[:cut].strip(), line[cut:].strip().rstrip("：:")
+
+
+def _issuer_in_title(title: str) -> str:
+    """The organ a one-line title opens with: 滑县万古镇人民政府关于2025年…的报告 → 滑县万古镇人民政府."""
+    match = _ISSUER_BEFORE_ABOUT.match(title)
+    return match.group(1) if match else ""
 
 
 def _title_naming_the_report(parts: list[str]) -> list[str]:
