@@ -13,12 +13,8 @@ from pathlib import Path
 
 from indexer.index import BuildError, BuildProgress, BuildSummary, build_index
 from indexer.parse import SECTION_LABELS
-from indexer.pipeline import (
-    DEFAULT_CORPUS,
-    DEFAULT_INDEX,
-    iter_report_files,
-    parse_report,
-)
+from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX, parse_report
+from indexer.read import FOLLOW_OPTION, find_report_files
 from indexer.report import Report, Section, UnreadableDocument
 from indexer.research import (
     CONCORDANCE_MAX_PER_PAGE,
@@ -78,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("paths", nargs="*", type=Path, help=f"report files or folders (default: the bundled corpus, {DEFAULT_CORPUS.name}/)")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a readable outline")
     inspect.add_argument("--corpus", type=Path, default=None, help="the corpus folder, for report ids and catalogue.csv (default: the file's folder)")
+    inspect.add_argument(FOLLOW_OPTION, action="store_true", help="in a folder, also read files that symbolic links lead to outside it")
     inspect.set_defaults(run=run_inspect)
 
     index = commands.add_parser(
@@ -151,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_place_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"the folder of report files (default {DEFAULT_CORPUS.name}/)")
     parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
+    parser.add_argument(
+        FOLLOW_OPTION, action="store_true",
+        help="also index files that symbolic links in the corpus lead to outside it (skipped by default, with a sentence)",
+    )
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -187,7 +188,10 @@ def run_index(arguments: argparse.Namespace) -> int:
     """`fazhi index`: build incrementally, show progress on a terminal, summarise."""
     progress = _progress_bar if sys.stderr.isatty() else None
     try:
-        summary = build_index(arguments.corpus, arguments.index, rebuild=arguments.rebuild, progress=progress)
+        summary = build_index(
+            arguments.corpus, arguments.index, rebuild=arguments.rebuild, progress=progress,
+            follow_links_outside=arguments.follow_links_outside,
+        )
     except BuildError as problem:
         print(problem, file=sys.stderr)
         return 1
@@ -353,18 +357,32 @@ def run_export(arguments: argparse.Namespace) -> int:
 
 
 def run_serve(arguments: argparse.Namespace) -> int:
-    """`fazhi serve`: update the index, then serve the web app with waitress."""
-    import waitress
-
+    """`fazhi serve`: check the port, update the index, then serve the web app with waitress."""
     from webui import create_app
+    from webui.server import PortUnavailable, check_port, create_server
     from webui.settings import Settings
 
-    code = run_index_in_child(argparse.Namespace(corpus=arguments.corpus, index=arguments.index, rebuild=False))
+    if not 1 <= arguments.port <= 65535 or arguments.threads < 1:
+        print("--port must be from 1 to 65535 (e.g. --port 5000) and --threads 1 or more.", file=sys.stderr)
+        return 2
+    try:
+        check_port(arguments.host, arguments.port)
+    except PortUnavailable as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    code = run_index_in_child(argparse.Namespace(
+        corpus=arguments.corpus, index=arguments.index, rebuild=False, follow_links_outside=arguments.follow_links_outside,
+    ))
     if code != 0:
         return code
     app = create_app(Settings(index_dir=arguments.index, corpus_dir=arguments.corpus))
+    try:
+        server = create_server(app, arguments.host, arguments.port, arguments.threads)
+    except PortUnavailable as problem:  # taken while the index was built
+        print(problem, file=sys.stderr)
+        return 1
     print(f"Serving fazhi-search at http://{arguments.host}:{arguments.port}/ (Ctrl-C to stop).", flush=True)
-    waitress.serve(app, host=arguments.host, port=arguments.port, threads=arguments.threads, ident="fazhi-search")
+    server.run()
     return 0
 
 
@@ -373,7 +391,10 @@ def run_inspect(arguments: argparse.Namespace) -> int:
     files: list[tuple[Path, Path]] = []
     for path in arguments.paths or [DEFAULT_CORPUS]:
         if path.is_dir():
-            files.extend((file, arguments.corpus or path) for file in iter_report_files(path))
+            found = find_report_files(path, arguments.follow_links_outside)
+            files.extend((file, arguments.corpus or path) for file in found.files)
+            for skipped in found.skipped:
+                print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
         elif path.exists():
             files.append((path, arguments.corpus or path.parent))
         else:

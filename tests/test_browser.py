@@ -41,8 +41,20 @@ def page(server_url):
                   "--disable-sync", "--no-first-run", "--disable-quic"],
         )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
+        # What the Content-Security-Policy blocks (an inline script, a style attribute) shows up as a console error.
+        page.problems = []
+        page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
         yield page
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(page):
+    """Each test ends with no script error and nothing the browser refused to run or apply."""
+    page.problems.clear()
+    yield
+    assert page.problems == []
 
 
 def test_search_tick_a_facet_and_land_on_the_highlighted_passage(server_url, page):

@@ -545,12 +545,15 @@ def test_broken_files_are_skipped_with_a_reason(tmp_path):
     assert (again.generation, again.skipped, again.reports_unchanged) == (summary.generation, summary.skipped, 1)
 
 
-def test_a_file_linked_into_the_corpus_from_elsewhere_is_indexed_under_its_name_there(tmp_path):
+def test_a_file_linked_into_the_corpus_from_elsewhere_is_indexed_under_its_name_there_only_when_allowed(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", {"wawu-2024.txt": SMALL_CORPUS["wawu-2024.txt"]})
     elsewhere = write_corpus(tmp_path / "elsewhere", {"original.txt": SMALL_CORPUS["junkou-2023.txt"]})
     (corpus / "linked-junkou-2023.txt").symlink_to(elsewhere / "original.txt")
     summary = build_index(corpus, tmp_path / "index")
-    assert (summary.reports_indexed, summary.skipped) == (2, ())
+    assert (summary.reports_indexed, [Path(skipped.path).name for skipped in summary.skipped]) == (1, ["linked-junkou-2023.txt"])
+    assert "outside the corpus folder" in summary.skipped[0].reason and "--follow-links-outside" in summary.skipped[0].reason
+    summary = build_index(corpus, tmp_path / "index", follow_links_outside=True)
+    assert (summary.reports_indexed, summary.skipped) == (1, ())
     with open_search_index(tmp_path / "index") as index:
         assert {passage.report_id for passage in export_passages(index)} == {"wawu-2024", "linked-junkou-2023"}
 

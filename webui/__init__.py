@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["fazhi_index"] = IndexHolder(settings.index_dir)
 
-    from webui import api, errors, law_views, pages, research
+    from webui import api, errors, headers, law_views, pages, research
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(law_views.blueprint)
     app.register_blueprint(law_views.api_blueprint)
     errors.install(app)
+    headers.install(app)
     from webui.facet_groups import group_townships
 
     app.jinja_env.globals["group_townships"] = group_townships

@@ -97,6 +97,7 @@ def original(report_id: str):
     if found is None:
         abort(404, description=messages.UNKNOWN_REPORT.format(report_id=report_id[:80]))
     corpus = Path(_settings().corpus_dir).resolve()
+    # Relative to the corpus folder; absolute in an index built before parser version 2 from an absolute --corpus.
     path = Path(found.source_path)
     path = (path if path.is_absolute() else corpus / path).resolve()
     if not path.is_relative_to(corpus) or not path.is_file():
@@ -120,7 +121,7 @@ def export(file_format: str):
     passages = export_passages(
         current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate
     )
-    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv; charset=utf-8"
+    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv"
     response = Response(stream_with_context(export_lines(passages, file_format)), mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename=fazhi-export.{file_format}"
     return response

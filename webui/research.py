@@ -5,10 +5,9 @@ never disagree; all state is in the URL, with the filter parameters of /search.
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import chain
 from urllib.parse import urlencode
 
 from flask import (
@@ -44,7 +43,7 @@ from indexer.research import (
     trends,
     trends_to_json,
 )
-from indexer.search import SearchFilters
+from indexer.search import SearchFilters, csv_lines
 from webui import messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
@@ -330,19 +329,6 @@ def coverage_csv():
 
 def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable]) -> Response:
     """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM)."""
-    response = Response(stream_with_context(_csv_lines(header, rows)), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(csv_lines(chain([header], rows))), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
-
-
-def _csv_lines(header: tuple[str, ...], rows: Iterable[Iterable]) -> Iterator[str]:
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()

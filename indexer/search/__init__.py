@@ -35,11 +35,12 @@ from indexer.search.serialize import (
     unreadable_to_json,
 )
 from indexer.search.snippets import mark_text
+from indexer.search.spreadsheet import csv_lines, spreadsheet_cell
 
 __all__ = [
     "SORTS", "FacetValue", "IndexUnavailable", "ParsedQuery", "SearchFilters", "SearchIndex", "SearchResult",
-    "apply_filters", "build_filters", "count_cited_laws", "export_lines", "export_passages", "exported_passage_to_json",
+    "apply_filters", "build_filters", "count_cited_laws", "csv_lines", "export_lines", "export_passages", "exported_passage_to_json",
     "filters_to_json", "mark_text", "matching_rows", "open_search_index", "parse_query", "parse_year", "passage_fields",
     "passage_to_json", "passage_url", "report_to_json", "search", "search_result_to_json", "section_type_key",
-    "unreadable_to_json",
+    "spreadsheet_cell", "unreadable_to_json",
 ]

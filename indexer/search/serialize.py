@@ -1,14 +1,13 @@
 """Reports and passages in, the plain JSON shapes that `fazhi inspect --json` and the API print out."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from indexer.parse import SECTION_LABELS
 from indexer.report import LawCitation, Passage, Report, Section
+from indexer.search.spreadsheet import csv_lines
 
 
 def section_to_json(section: Section) -> dict:
@@ -169,15 +168,13 @@ def export_lines(passages: Iterable, file_format: str) -> Iterator[str]:
         for passage in passages:
             yield json.dumps(exported_passage_to_json(passage), ensure_ascii=False) + "\n"
         return
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    yield from csv_lines(_export_rows(passages))
+
+
+def _export_rows(passages: Iterable) -> Iterator[list]:
+    yield list(EXPORT_COLUMNS)
     for passage in passages:
         row = exported_passage_to_json(passage)
         row["heading_path"] = " › ".join(row["heading_path"])
         row["cited_laws"] = "；".join(law["name"] for law in row["cited_laws"])
-        writer.writerow([row[column] if row[column] is not None else "" for column in EXPORT_COLUMNS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        yield [row[column] for column in EXPORT_COLUMNS]
