@@ -25,10 +25,11 @@ from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
 # 2: a report's source_path is relative to the corpus folder (it was the path as the build was given it).
-PARSER_VERSION = "2"
+# 8: portal debris, places, 一是 items, tables and encodings on real portal reports (issue 12).
+PARSER_VERSION = "8"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
-_OPENING_CHARS = 200
+_OPENING_CHARS = 1_000
 # Place clues come from the header and the body; a report names its township well within this,
 # and scanning a 10 MB file whole would cost seconds.
 _PLACE_CLUE_CHARS = 20_000
@@ -75,17 +76,20 @@ def parse_text(
     source_format: str = "txt",
     warnings: tuple[str, ...] = (),
     overrides: dict[str, str] | None = None,
+    page_metadata: tuple[str, ...] = (),
 ) -> Report:
-    """Parse a report's raw text; used for files and for reports written in tests."""
+    """Parse a report's raw text (and a saved page's metadata lines); used for files and for reports in tests."""
     normalized = normalize_text(text)
-    frame = find_frame(normalized)
+    frame = find_frame(normalized, page_metadata)
     body = normalized[frame.body_start:frame.body_end]
-    year, year_warning = find_report_year(frame.title, body[:_OPENING_CHARS], frame.date)
+    year, year_warning = find_report_year(
+        frame.title, body[:_OPENING_CHARS], frame.date if frame.date_is_the_reports else ""
+    )
     headings = find_headings(normalized, frame.body_start, frame.body_end)
     top_level_titles = [heading.title for heading in headings if heading.level == 1]
     top_level_types = assign_top_level_types(top_level_titles, year)
     passages = build_passages(report_id, normalized, headings, frame.body_start, frame.body_end, top_level_types)
-    place = locate_report(frame.header_text, body[:_PLACE_CLUE_CHARS])
+    place = locate_report(frame.header_text, frame.page_text + "\n" + body[:_PLACE_CLUE_CHARS])
     all_warnings = list(warnings)
     if not body.strip():
         all_warnings.append("The report has no body text after its title block.")
@@ -95,7 +99,7 @@ def parse_text(
         report_id=report_id,
         source_path=source_path,
         source_format=source_format,
-        content_hash=_content_hash(text, overrides),
+        content_hash=_content_hash("\n".join(page_metadata + (text,)), overrides),
         text=normalized,
         body_start=frame.body_start,
         body_end=frame.body_end,
@@ -136,6 +140,7 @@ def parse_report(path: Path, corpus_root: Path | None = None, catalogue: Catalog
         source_format=document.format,
         warnings=document.warnings,
         overrides=catalogue.overrides_for(relative),
+        page_metadata=document.page_metadata,
     )
 
 

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Readers write a table row as one line with its cells joined by this; the report page shows such rows as a table.
+CELL_SEPARATOR = " | "
+# A row is kept as one line only when every cell is this short; longer cells are a layout table's blocks.
+MAX_TABLE_CELL = 200
+
 
 @dataclass(frozen=True)
 class SourceDocument:
@@ -16,6 +21,9 @@ class SourceDocument:
     text: str
     encoding: str | None = None  # the detected text encoding, None for container formats
     warnings: tuple[str, ...] = ()
+    # A saved page's metadata lines outside the article (发布机构：…, 成文日期：…): the parser reads the issuer
+    # and date from them, and they stay out of the text.
+    page_metadata: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

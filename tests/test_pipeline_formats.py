@@ -237,7 +237,7 @@ def test_pdf_line_without_commas_cut_mid_phrase_is_joined(tmp_path):
     "encoded, warnings",
     [
         # Notepad's "ANSI" on a Chinese Windows: no marker at all, so the guess is announced.
-        (lambda text: text.encode("gbk"), ("Decoded as GB18030 (no UTF-8 or BOM found).",)),
+        (lambda text: text.encode("gbk"), ("Decoded as GB18030 (detected by charset-normalizer; not UTF-8).",)),
         # Notepad's "Unicode": UTF-16 LE with a byte-order mark and CR LF line ends, not a guess.
         (lambda text: b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"), ()),
     ],

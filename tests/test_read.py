@@ -54,7 +54,7 @@ def test_detects_gbk_bytes_and_says_so(tmp_path):
     document = read_document(write(tmp_path / "report.txt", TITLE.encode("gbk")))
     assert document.text == TITLE
     assert document.encoding == "gb18030"
-    assert document.warnings == ("Decoded as GB18030 (no UTF-8 or BOM found).",)
+    assert document.warnings == ("Decoded as GB18030 (detected by charset-normalizer; not UTF-8).",)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_detects_gbk_bytes_and_says_so(tmp_path):
         # With a byte-order mark: not a guess, so no warning expected (checked below).
         (b"\xff\xfe" + f"{TITLE}\r\n{BODY}".encode("utf-16-le"), "utf-16-le"),
         (b"\xfe\xff" + f"{TITLE}\r\n{BODY}".encode("utf-16-be"), "utf-16-be"),
-        # Without one: recognised by NUL bytes in the high half of "2024" and "\r\n".
+        # Without one: detected by charset-normalizer, checked to read as Chinese.
         (f"{TITLE}\r\n{BODY}".encode("utf-16-le"), "utf-16-le"),
         (f"{TITLE}\r\n{BODY}".encode("utf-16-be"), "utf-16-be"),
     ],
@@ -75,8 +75,30 @@ def test_detects_utf16_with_and_without_bom(tmp_path, data, encoding):
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         assert document.warnings == ()
     else:
-        shown = encoding.upper().replace("-", " ").replace(" ", "-", 1)
-        assert document.warnings == (f"Decoded as {shown} (no byte-order mark; guessed from NUL bytes).",)
+        shown = encoding.upper()
+        assert document.warnings == (f"Decoded as {shown} (detected by charset-normalizer; no byte-order mark).",)
+
+
+@pytest.mark.parametrize(
+    "data, encoding, warned",
+    [
+        # UTF-8 with one stray NUL (a bad copy) stays UTF-8, not UTF-16 mojibake
+        (f"{TITLE}\x00\n{BODY}".encode(), "utf-8", False),
+        # UTF-16 LE without a BOM and without any ASCII: 一 is the bytes 00 4E, NULs at even offsets
+        ("一、主要举措和成效。二、存在的不足。三、下一步工作安排。".encode("utf-16-le"), "utf-16-le", True),
+        # short GBK bytes also decode as UTF-16 (into Hangul); our check keeps GB18030
+        ("关于法治政府建设情况的报告".encode("gbk"), "gb18030", True),
+        # Big5 from a traditional-script portal
+        ("關於法治政府建設情況的報告。我鎮堅持依法行政，全面推進法治政府建設。".encode("big5"), "big5", True),
+    ],
+)
+def test_detects_encodings_and_warns_when_not_utf8(tmp_path, data, encoding, warned):
+    document = read_document(write(tmp_path / "report.txt", data))
+    assert document.encoding == encoding
+    assert document.text.replace("\x00", "") == data.decode(encoding).replace("\x00", "")
+    assert bool(document.warnings) == warned
+    if warned:
+        assert f"Decoded as {encoding.upper()}" in document.warnings[0]
 
 
 def test_turns_every_line_break_into_newline(tmp_path):
@@ -256,7 +278,8 @@ def test_reads_docx_runs_tables_breaks_and_skips_deleted_text(tmp_path):
         + paragraph("表格之后")
     )
     document = read_document(write_docx(tmp_path / "report.docx", body))
-    assert document.text.split("\n") == ["法治政府建设 情况", "第二行", "调解纠纷", "12件", "成功率100%", "表格之后"]
+    # a table row is one line, its cells separated (a cell's paragraphs joined by a space)
+    assert document.text.split("\n") == ["法治政府建设 情况", "第二行", "调解纠纷 | 12件 成功率100%", "表格之后"]
 
 
 def test_rejects_corrupt_docx(tmp_path):

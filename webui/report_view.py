@@ -1,16 +1,16 @@
 """A stored report and the words to mark in, the blocks a report page renders out.
 
 Each passage becomes a block with its anchor; inside it, each line is a heading (at its outline level,
-with a run-in paragraph split off) or a paragraph. Text is HTML-escaped; only our <mark> is added.
+with a run-in paragraph split off), a paragraph, or a row of a table (consecutive rows make one table). Text is HTML-escaped; only our <mark> is added.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from indexer.parse import SECTION_LABELS
-from indexer.report import Report, Section
+from indexer.report import CELL_SEPARATOR, Report, Section
 from indexer.search import mark_text
 
 
@@ -18,10 +18,11 @@ from indexer.search import mark_text
 class Line:
     """One line of a passage as the page shows it."""
 
-    kind: str  # heading | paragraph
-    level: int  # heading level (1 = top), 0 for paragraphs
+    kind: str  # heading | paragraph | table
+    level: int  # heading level (1 = top), 0 for paragraphs and tables
     html: Markup
     run_in: Markup = Markup("")  # a paragraph that ran on after a heading on the same line
+    rows: tuple[tuple[Markup, ...], ...] = ()  # a table's rows of cells (consecutive row lines of the text)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,13 @@ def report_blocks(report: Report, phrases: tuple[str, ...] = ()) -> list[Passage
             if not raw_line.strip():
                 continue
             section = headings.get(line_start)
+            if section is None and CELL_SEPARATOR in raw_line:
+                cells = tuple(_mark(cell.strip(), phrases) for cell in raw_line.split(CELL_SEPARATOR))
+                if lines and lines[-1].kind == "table":
+                    lines[-1] = replace(lines[-1], rows=lines[-1].rows + (cells,))
+                else:
+                    lines.append(Line("table", 0, Markup(""), rows=(cells,)))
+                continue
             if section is None:
                 lines.append(Line("paragraph", 0, _mark(raw_line, phrases)))
                 continue

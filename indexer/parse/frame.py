@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from indexer.parse.headings import find_heading_candidate, iter_lines, parse_numeral
 from indexer.parse.normalize import fold_for_matching
+from indexer.parse.portal import is_breadcrumb, is_debris_line, read_fields
 
 _CN_YEAR_DIGITS = {char: str(value) for value, char in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _DATE = re.compile(
@@ -22,6 +23,20 @@ _TITLE_WORDS = re.compile(r"报告|总结|情况|述职|工作要点|自查|汇�
 _ADDRESSEE_WORDS = re.compile(r"委|政府|办|局|部|领导|同志|法治")
 _MAX_HEADER_LINE = 60
 _MAX_HEADER_LINES = 8
+# The first lines name the year (2024年以来，…) within this; further on a year is any year.
+_FIRST_LINES_CHARS = 200
+# 「现就2022年法治政府建设工作开展情况报告如下」 closes the opening paragraph and names the year.
+_PURPOSE_SENTENCE = re.compile(r"现[将就把对][^。]{0,60}?(?:报告|汇报|总结)如下")
+# A title in the official form 发文机关 + 关于 + 事由 + 文种 names its issuer.
+_ISSUER_BEFORE_ABOUT = re.compile(r"^(.{2,40}?(?:人民政府|办事处|委员会|党委|党工委))\s*关于")
+_CITED_NAME = re.compile(r"《[^》]{0,80}》")
+_CITED_PERIOD = re.compile(r"\(\s*(?:19|20)\d\d\s*[-—–~～至到]+\s*(?:19|20)?\d\d\s*年?\s*\)")
+# Portal debris above a report (navigation, a metadata block printed twice) runs to a few dozen lines.
+_MAX_PORTAL_LINES = 60
+# A title names the report: 法治政府建设…报告 / 法治建设工作总结 / 法治政府建設情況報告.
+_NAMES_THE_REPORT = re.compile(r"法[治制].{0,30}(?:报告|总结|情况|汇报)")
+# 「新华乡2025年法治政府建设工作情况报告县委全面依法治县委员会办公室:」: a title run into the addressee.
+_TITLE_THEN_ADDRESSEE = re.compile(r"^(.{6,60}?(?:报告|总结|汇报))(.{2,30}[:：])$")
 _MAX_SIGNATURE_LINE = 40
 _MAX_SIGNATURE_LINES = 4
 
@@ -34,9 +49,11 @@ class Frame:
     issuer: str
     addressee: str
     date: str  # ISO yyyy-mm-dd, or ""
+    date_is_the_reports: bool  # False when the date came from a portal's metadata (成文/发布日期)
     body_start: int
     body_end: int
     header_text: str  # every metadata line, for the place resolver's strong clues
+    page_text: str = ""  # the portal's debris but its navigation path: weak place clues (中文域名:XX区人民政府)
 
 
 def parse_date(text: str) -> str:
@@ -55,21 +72,48 @@ def parse_date(text: str) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def find_frame(text: str) -> Frame:
-    """Split the report's title block and signature from its body."""
+def find_frame(text: str, page_metadata: tuple[str, ...] = ()) -> Frame:
+    """Split the report's title block and signature from its body; portal debris above it is header too.
+
+    `page_metadata` is a saved page's metadata lines kept outside the text (发布机构：…, 成文日期：…).
+    """
     lines = iter_lines(text, 0, len(text))
     title_parts: list[str] = []
     issuers: list[str] = []
     addressee = ""
     date = ""
     header_lines: list[str] = []
+    debris_lines: list[str] = []
     body_line = 0
-    for index, (start, end) in enumerate(lines[:_MAX_HEADER_LINES]):
+    counted = 0
+    index = 0
+    while index < min(len(lines), _MAX_PORTAL_LINES) and counted < _MAX_HEADER_LINES:
+        start, end = lines[index]
         line = text[start:end].strip()
+        if is_debris_line(line):
+            debris_lines.append(line)
+            index += 1
+            body_line = index
+            continue
+        repeated = _repeats_title(text, lines, index, "".join(title_parts))
+        if repeated:
+            # Portals print the title twice, around the metadata block; the copy is not body text.
+            index += repeated
+            body_line = index
+            continue
+        split = _split_title_from_addressee(line) if not title_parts else None
+        if split:
+            title_parts.append(split[0])
+            addressee = split[1]
+            header_lines.append(line)
+            body_line = index + 1
+            break
         kind = _header_line_kind(line, text, start, end, title_so_far="".join(title_parts))
         if kind is None:
             break
-        body_line = index + 1
+        counted += 1
+        index += 1
+        body_line = index
         header_lines.append(line)
         if kind == "issuer":
             issuers.append(line)
@@ -80,13 +124,20 @@ def find_frame(text: str) -> Frame:
         elif kind == "addressee":
             addressee = line.rstrip("：:")
             break
+    title_parts = _title_naming_the_report(title_parts)
     if not title_parts and not addressee:
         # A header of issuer lines only is really an untitled report whose first lines are short
         # paragraphs; keep those in the body rather than swallow them.
-        body_line = len(issuers) + (1 if date else 0) if issuers and len(issuers) <= 2 else 0
-        header_lines = header_lines[:body_line]
-        if body_line == 0:
+        kept = len(issuers) + (1 if date else 0) if issuers and len(issuers) <= 2 else 0
+        body_line = _line_after_debris(text, lines, kept)
+        header_lines = header_lines[:kept]
+        if kept == 0:
             issuers, date = [], ""
+    portal = read_fields(debris_lines + list(page_metadata))
+    if not title_parts and portal.title:
+        title_parts = [portal.title]
+    if portal.issuer:
+        header_lines.append(portal.issuer)
 
     signature_line = len(lines)
     signature_issuers: list[str] = []
@@ -106,15 +157,21 @@ def find_frame(text: str) -> Frame:
 
     body_start = lines[body_line][0] if body_line < len(lines) else len(text)
     body_end = lines[signature_line - 1][1] if signature_line > body_line else body_start
-    issuer = " ".join(issuers) or " ".join(signature_issuers)
+    issuer = (
+        " ".join(issuers) or _issuer_in_title(_join_title(title_parts)) or " ".join(signature_issuers) or portal.issuer
+    )
+    date_is_the_reports = bool(date)
+    date = date or portal.written_date or portal.published_date
     return Frame(
         title=_join_title(title_parts),
         issuer=re.sub(r"\s+", " ", issuer),
         addressee=addressee,
         date=date,
+        date_is_the_reports=date_is_the_reports,
         body_start=body_start,
         body_end=body_end,
         header_text="\n".join(header_lines),
+        page_text="\n".join(line for line in debris_lines if not is_breadcrumb(line)),
     )
 
 
@@ -132,9 +189,58 @@ def _header_line_kind(line: str, text: str, start: int, end: int, title_so_far: 
         return "issuer"
     if re.search(r"[，,、]", line) and not _TITLE_WORDS.search(line):
         return None  # a short first paragraph, not a title
-    if title_so_far.endswith(("报告", "总结", "汇报")):
+    if fold_for_matching(title_so_far).endswith(("报告", "总结", "汇报")):
         return None  # the title is complete; a further short line opens the body
     return "title"  # the title, or its second line (关于2024年度法治政府建设 / 情况的报告)
+
+
+def _repeats_title(text: str, lines: list[tuple[int, int]], index: int, title: str) -> int:
+    """How many lines from `index` on spell the title again (0 when they don't)."""
+    wanted = _compact(title)
+    if not wanted:
+        return 0
+    joined = ""
+    for count, (start, end) in enumerate(lines[index:index + 3], start=1):
+        joined += _compact(text[start:end])
+        if joined == wanted:
+            return count
+        if not wanted.startswith(joined):
+            return 0
+    return 0
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", fold_for_matching(text))
+
+
+def _split_title_from_addressee(line: str) -> tuple[str, str] | None:
+    match = _TITLE_THEN_ADDRESSEE.match(fold_for_matching(line))
+    if not match or not _NAMES_THE_REPORT.search(match.group(1)) or not _ADDRESSEE_WORDS.search(match.group(2)):
+        return None
+    cut = match.end(1)
+    return line[:cut].strip(), line[cut:].strip().rstrip("：:")
+
+
+def _issuer_in_title(title: str) -> str:
+    """The organ a one-line title opens with: 滑县万古镇人民政府关于2025年…的报告 → 滑县万古镇人民政府."""
+    match = _ISSUER_BEFORE_ABOUT.match(title)
+    return match.group(1) if match else ""
+
+
+def _title_naming_the_report(parts: list[str]) -> list[str]:
+    """The title lines from the last one that still names the report: a stray line above it is debris."""
+    for first in range(len(parts) - 1, -1, -1):
+        if _NAMES_THE_REPORT.search(fold_for_matching("".join(parts[first:]))):
+            return parts[first:]
+    return parts
+
+
+def _line_after_debris(text: str, lines: list[tuple[int, int]], kept: int) -> int:
+    """The index of the first body line when `kept` title-block lines follow the page's debris."""
+    index = 0
+    while index < min(len(lines), _MAX_PORTAL_LINES) and is_debris_line(text[lines[index][0]:lines[index][1]].strip()):
+        index += 1
+    return index + kept
 
 
 def _is_issuer_line(line: str) -> bool:
@@ -149,11 +255,15 @@ def _join_title(parts: list[str]) -> str:
 def find_report_year(title: str, body_opening: str, date: str) -> tuple[int | None, str]:
     """The year a report is about and, when it had to be inferred from the signing date, a warning.
 
-    The title says it (关于2024年法治政府建设情况的报告); failing that the first lines do (2024年以来，…);
-    failing that a report signed early in a year is about the year before.
+    The title says it (关于2024年法治政府建设情况的报告); failing that the first lines do (2024年以来，…) or
+    the sentence that closes the opening (现将2024年…情况报告如下); failing that a report signed early in a
+    year is about the year before. A portal's publication date is never a clue.
     """
-    for source in (title, body_opening):
-        folded = fold_for_matching(source)
+    purpose = _PURPOSE_SENTENCE.search(fold_for_matching(body_opening))
+    for source in (title, body_opening[:_FIRST_LINES_CHARS], purpose.group(0) if purpose else ""):
+        # A year inside a cited document's name or period is not the year reported on:
+        # 「根据《全面深化法治领域改革纲要（2023—2027年）》…，2023年，XX街道…」 reports on 2023.
+        folded = _CITED_PERIOD.sub("", _CITED_NAME.sub("", fold_for_matching(source)))
         match = re.search(r"(20\d\d|19\d\d)\s*年", folded) or re.search(r"([〇零一二三四五六七八九]{4})\s*年", folded)
         if match:
             digits = match.group(1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.parse.items import find_items
 from indexer.parse.normalize import fold_for_matching
 from indexer.report import Heading
 
@@ -36,7 +37,9 @@ _MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Where a heading's title ends and its run-in paragraph begins:
 # 「（一）提高政治站位，强化组织领导。党政主要负责人…」 → title 提高政治站位，强化组织领导.
 _TITLE_END = re.compile(r"[。！？!?]")
-_MAX_TITLE = {"part": 80, "cn-dun": 80}
+# （一） lines are headings even when their first sentence runs long (「（一）健全依法行政制度体系，加快推进…，
+# 不断提升行政决策公信力和执行力。」); other marks with a long first sentence are numbered paragraphs.
+_MAX_TITLE = {"part": 80, "cn-dun": 80, "cn-paren": 120}
 _MAX_TITLE_DEFAULT = 45
 
 
@@ -173,13 +176,14 @@ def _choose_level(stack: list[_Level], candidate: HeadingCandidate) -> int | Non
 
 
 def find_headings(text: str, body_start: int, body_end: int) -> list[Heading]:
-    """Every heading in text[body_start:body_end], with its inferred level."""
+    """Every heading in text[body_start:body_end], with its inferred level, and the items under them."""
     candidates = []
     for line_start, line_end in iter_lines(text, body_start, body_end):
         candidate = find_heading_candidate(text, line_start, line_end)
         if candidate:
             candidates.append(candidate)
-    return assign_heading_levels(candidates)
+    headings = assign_heading_levels(candidates)
+    return sorted(headings + find_items(text, headings, body_end), key=lambda heading: heading.start)
 
 
 def iter_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:

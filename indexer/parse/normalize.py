@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from importlib import resources
+
+from indexer.parse.folding import fold_char, fold_for_matching  # noqa: F401  (callers fold through here)
+from indexer.parse.portal import is_debris_line, split_run_in_field
+from indexer.report import CELL_SEPARATOR
 
 # Word-processor debris left by .docx → .txt conversion: "[bookmark: _GoBack]", "[image: …]".
 _DEBRIS = re.compile(r"\[(?:bookmark|image|comment|footnote|endnote)[^\]\n]{0,200}\]", re.IGNORECASE)
@@ -17,56 +19,6 @@ _ODD_SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f\u205f\t\x0b\
 
 # A line ending in one of these closes its sentence; anything else may continue on the next line.
 SENTENCE_END = "。！？；：…!?;:"
-
-
-def fold_char(char: str) -> str:
-    """One character to its matching form: half-width, simplified script, lower case."""
-    return _fold_table().get(char, char)
-
-
-def fold_for_matching(text: str) -> str:
-    """The text with full-width forms made half-width and traditional characters simplified.
-
-    The result has exactly the length of the input, so offsets found in it are offsets in the text.
-    """
-    return text.translate(_translation_table())
-
-
-@lru_cache(maxsize=1)
-def _translation_table() -> dict[int, str]:
-    # Every entry maps one character to one character, so str.translate keeps offsets (and runs in C).
-    return {ord(char): folded for char, folded in _fold_table().items()}
-
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    # Full-width ASCII (！ to ～) and the ideographic space fold to their half-width forms.
-    for code in range(0xFF01, 0xFF5F):
-        table[chr(code)] = chr(code - 0xFEE0)
-    table["\u3000"] = " "
-    for char, simplified in _traditional_to_simplified().items():
-        table.setdefault(char, simplified)
-    for char in list(table) + [chr(c) for c in range(ord("A"), ord("Z") + 1)]:
-        folded = table.get(char, char)
-        if folded.isascii():
-            table[char] = folded.lower()
-    return table
-
-
-def _traditional_to_simplified() -> dict[str, str]:
-    """Character-level T→S pairs from OpenCC's TSCharacters table (shipped by opencc-python-reimplemented)."""
-    try:
-        text = (resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return {}
-    pairs = {}
-    for line in text.splitlines():
-        traditional, _, simplified = line.partition("\t")
-        simplified = simplified.split(" ")[0]
-        if len(traditional) == 1 and len(simplified) == 1:
-            pairs[traditional] = simplified
-    return pairs
 
 
 def clean_line(line: str) -> str:
@@ -85,19 +37,31 @@ _DATE_LINE = re.compile(r"^\s*[（(]?\s*(?:\d{4}|[〇零一二三四五六七八
 _MIN_BROKEN_LINE = 20
 _MAX_HEADING_LINE = 60
 _MAX_TITLE_LINE = 40
+_MAX_RUN_IN_TITLE_LINE = 160
+# A page margin shows only across many lines.
+_MIN_WRAP_EVIDENCE = 8
+# Narrower than 20 CJK characters is a column of short headings, not a page margin.
+_MIN_WRAP_WIDTH = 40
 _WIDE_CHARACTER = re.compile("[\u2e80-\U0010ffff]")
 _CLAUSE_PUNCTUATION = re.compile(r"[，,、；;：:。]")
 
 
 def normalize_text(raw: str) -> str:
     """The report text: debris and blank lines dropped, white space tidied, broken lines joined."""
-    lines = [clean_line(line).strip(" \u3000") for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = _split_run_in_fields(
+        clean_line(line).strip(" \u3000") for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
     wrap_width = detect_wrap_width(lines)
     paragraphs: list[str] = []
     previous_line = ""
     for line in lines:
         if not line:
             previous_line = ""
+            continue
+        if is_debris_line(line) or is_debris_line(previous_line) or _is_table_row(line) or _is_table_row(previous_line):
+            # Portal navigation and metadata ("发布日期:2026-01-19 大 中 小") and table rows stand alone.
+            paragraphs.append(line)
+            previous_line = line
             continue
         filled_the_line = wrap_width is not None and display_width(previous_line) >= wrap_width - 2
         if previous_line and continues_previous_line(paragraphs[-1], line, filled_the_line):
@@ -106,6 +70,19 @@ def normalize_text(raw: str) -> str:
             paragraphs.append(line)
         previous_line = line
     return "\n".join(paragraphs)
+
+
+def _is_table_row(line: str) -> bool:
+    return CELL_SEPARATOR in line
+
+
+def _split_run_in_fields(lines) -> list[str]:
+    """Each line, with a title that runs into a metadata field ("…情况报告发布时间:2025-04-11") split in two."""
+    result = []
+    for line in lines:
+        split = split_run_in_field(line) if len(line) <= _MAX_RUN_IN_TITLE_LINE else None
+        result.extend(split if split else (line,))
+    return result
 
 
 def display_width(line: str) -> int:
@@ -118,16 +95,21 @@ def detect_wrap_width(lines: list[str]) -> int | None:
 
     A PDF's body lines all run to the same right margin, so one display width dominates.
     """
-    widths = [display_width(line) for line in lines if len(line) >= _MIN_BROKEN_LINE // 2]
-    if len(widths) < 6:
-        return None
+    measured = [line for line in lines if len(line) >= _MIN_BROKEN_LINE // 2]
+    if len(measured) < _MIN_WRAP_EVIDENCE:
+        return None  # too few lines to tell a margin from chance (a short web excerpt)
+    widths = [display_width(line) for line in measured]
     counts: dict[int, int] = {}
     for width in widths:
         counts[width] = counts.get(width, 0) + 1
     # Neighbouring widths count together: a line holding digits is a little narrower or wider.
     best = max(counts, key=lambda width: sum(counts.get(width + delta, 0) for delta in (-1, 0, 1)))
-    share = sum(counts.get(best + delta, 0) for delta in (-1, 0, 1)) / len(widths)
-    return best + 1 if share >= 0.3 else None
+    at_margin = [line for line in measured if abs(display_width(line) - best) <= 1]
+    if best < _MIN_WRAP_WIDTH or len(at_margin) / len(widths) < 0.3 or len(at_margin) < _MIN_WRAP_EVIDENCE // 2:
+        return None
+    # Lines the layout cut mostly stop mid-sentence; in web text equal widths are a few similar headings.
+    cut = sum(1 for line in at_margin if line[-1] not in SENTENCE_END)
+    return best + 1 if cut >= len(at_margin) / 2 else None
 
 
 def continues_previous_line(previous: str, line: str, filled_the_line: bool = False) -> bool:

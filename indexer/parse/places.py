@@ -16,6 +16,7 @@ a word like 在 or 和), so 口镇 is never read inside 丰口镇.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from indexer.parse.divisions import (
@@ -44,6 +45,11 @@ from indexer.report import Place
 
 NO_TOWNSHIP_WARNING = "No township name found in the report; set it in the catalogue."
 
+# 在县委、县政府的领导下 / 区委、区政府 / 旗委 / 省委: the level of the bodies a township answers to. Not the
+# 县委 inside 依法治县委员会, nor 社区委员会.
+_PARENT_BODY = re.compile(r"(?<![治社])(县|区|旗|省)(?:委(?!员会)|人民政府|政府)")
+_MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+
 
 
 
@@ -63,6 +69,7 @@ class _Clues:
 
     header: frozenset[str]
     body: frozenset[str]
+    parent_bodies: frozenset[str] = frozenset()  # 县 / 区 / 旗 / 省: the kinds of 委 and 政府 the report answers to
 
 
 def resolve_place(header: str, body: str) -> Place:
@@ -74,6 +81,7 @@ def resolve_place(header: str, body: str) -> Place:
     clues = _Clues(
         header=find_area_codes(header, tables, header_mentions),
         body=find_area_codes(body, tables, body_mentions),
+        parent_bodies=frozenset(match.group(1) for match in _PARENT_BODY.finditer(header + "\n" + body)),
     )
     # A township written after its county in the header (南江县青峪镇人民政府) is the surest clue of all.
     mention = (
@@ -82,7 +90,8 @@ def resolve_place(header: str, body: str) -> Place:
         or chosen_mention(body_mentions)
     )
     if mention is None:
-        return _place_of_only_area(clues.header, tables, warnings=(NO_TOWNSHIP_WARNING,))
+        # Counties and cities named in the body (《XX县法治政府建设实施方案》) still place the report.
+        return _place_of_only_area(clues.header or clues.body, tables, warnings=(NO_TOWNSHIP_WARNING,))
     return _resolve_mention(mention, clues, tables)
 
 
@@ -156,9 +165,14 @@ def _lies_within(code: str, within: frozenset[str], tables: DivisionTables) -> b
 def _resolve_township(candidates: list[_Candidate], clues: _Clues, tables: DivisionTables, source: str) -> Place:
     """The one candidate the clues favour, or the township name alone with a warning when several tie."""
 
-    def rank(candidate: _Candidate) -> tuple[int, bool]:
-        # A current township beats a pre-2025 name only when the clues leave them level.
-        return (_clue_score(candidate.county_code, clues, tables), bool(candidate.code))
+    def rank(candidate: _Candidate) -> tuple[int, bool, bool]:
+        # The parent bodies the report names (县委 or 区委) decide between candidates the named areas leave
+        # level; a current township beats a pre-2025 name only when both leave them level.
+        return (
+            _clue_score(candidate.county_code, clues, tables),
+            _answers_to(candidate.county_code, clues.parent_bodies, tables),
+            bool(candidate.code),
+        )
 
     best = max(rank(candidate) for candidate in candidates)
     winners = [candidate for candidate in candidates if rank(candidate) == best]
@@ -170,7 +184,27 @@ def _resolve_township(candidates: list[_Candidate], clues: _Clues, tables: Divis
         f"{township} names {len(winners)} townships ({counties}); no county or city in {source} decides "
         "between them; set county in the catalogue."
     )
-    return Place(township=township, warnings=(warning,))
+    # All of them in one province (or city, or county): keep the levels they share.
+    shared = common_area([candidate.county_code for candidate in winners], tables)
+    place = place_of_area(shared, tables) if shared else Place()
+    return replace(place, township=township, warnings=(warning,))
+
+
+def _answers_to(county_code: str, parent_bodies: frozenset[str], tables: DivisionTables) -> bool:
+    """Whether a county fits the parent bodies a report names: 县委 a 县, 区委 a 区, 旗委 a 旗 (内蒙古), and
+    省委 a province's county rather than a 直辖市's (重庆's 区县 answer to 市委)."""
+    if not parent_bodies:
+        return False
+    name = tables.divisions[county_code].name
+    province_code = ancestors(county_code, tables)[-1]
+    if "省" in parent_bodies and tables.divisions[province_code].name in _MUNICIPALITIES:
+        return False
+    kinds = parent_bodies - {"省"}
+    if not kinds:
+        return True
+    if len(kinds) > 1:
+        return False  # 县委 and 区委 both named: they decide nothing
+    return name.endswith(next(iter(kinds)))
 
 
 def _clue_score(county_code: str, clues: _Clues, tables: DivisionTables) -> int:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import charset_normalizer
+
 from indexer.report import UnreadableDocument
 
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
@@ -34,6 +36,13 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Enough bytes to tell the encoding; the whole file is then decoded strictly in it.
+_DETECTION_SAMPLE = 65_536
+# Encodings in which a Chinese report can be written.
+_CJK_CAPABLE = frozenset({"gb18030", "big5", "big5hkscs", "utf-16-le", "utf-16-be", "utf-8", "euc_jp", "shift_jis"})
+# CJK punctuation, the unified ideographs, full-width forms and general punctuation (“”…—).
+_USUAL_CJK = re.compile("[\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_STRAY_CONTROLS = 2
 _TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
 # Control characters (Unicode category Cc: U+0000–U+001F and U+007F–U+009F) other than the text controls above.
 _BINARY_CONTROL = re.compile("[" + "".join(
@@ -42,7 +51,8 @@ _BINARY_CONTROL = re.compile("[" + "".join(
 
 
 def decode_text(path: Path, data: bytes, declared: str | None = None) -> DecodedText:
-    """Bytes to text: a BOM, then UTF-16 by its NUL pattern, then the declared charset, UTF-8, GB18030."""
+    """Bytes to text: a BOM; else the declared charset or UTF-8 when the bytes are valid text in it; else what
+    charset-normalizer detects, checked by us; else damaged UTF-8. A warning names any encoding not UTF-8."""
     if not data.strip():
         raise UnreadableDocument(f"{path} is empty.")
     try:
@@ -50,13 +60,6 @@ def decode_text(path: Path, data: bytes, declared: str | None = None) -> Decoded
             if data.startswith(bom):
                 body = data if encoding == "utf-8-sig" else data[len(bom):]
                 return _check_not_binary(path, _decode_strictly(path, body, encoding, ()))
-        if b"\x00" in data:
-            utf16 = _utf16_by_nul_pattern(data)
-            if utf16 is None:
-                raise UnreadableDocument(f"{path} {_BINARY_ADVICE}")
-            shown = "UTF-16 LE" if utf16 == "utf-16-le" else "UTF-16 BE"
-            note = f"Decoded as {shown} (no byte-order mark; guessed from NUL bytes)."
-            return _check_not_binary(path, _decode_strictly(path, data, utf16, (note,)))
     except UnicodeDecodeError as error:
         raise UnreadableDocument(f"{path} {_BINARY_ADVICE}") from error
 
@@ -67,17 +70,55 @@ def decode_text(path: Path, data: bytes, declared: str | None = None) -> Decoded
             decoded = _decode_strictly(path, data, encoding, ())
         except UnicodeDecodeError:
             continue
+        if not _reads_as_text(decoded.text):
+            continue  # valid UTF-8 full of NULs is UTF-16 of ASCII-heavy text; one stray NUL is only damage
         if declared_codec and encoding != declared_codec:
             decoded = replace(decoded, warnings=decoded.warnings + (mismatch + "Decoded as UTF-8.",))
         return _check_not_binary(path, decoded)
+    detected = _detected(path, data, mismatch)
+    if detected is not None:
+        return detected
     mostly_utf8 = _mostly_utf8(data)
     if mostly_utf8 is not None:
         return _check_not_binary(path, mostly_utf8)
-    note = mismatch + "Decoded as GB18030 (no UTF-8 or BOM found)."
-    try:
-        return _check_not_binary(path, _decode_strictly(path, data, "gb18030", (note,)))
-    except UnicodeDecodeError as error:
-        raise UnreadableDocument(f"{path} {_BINARY_ADVICE}") from error
+    raise UnreadableDocument(f"{path} {_BINARY_ADVICE}")
+
+
+def _detected(path: Path, data: bytes, mismatch: str) -> DecodedText | None:
+    """The encoding charset-normalizer finds in a sample, if the whole file decodes in it as Chinese text.
+
+    Our checks on top: a single-byte Western guess for bytes that are valid GB18030 loses to GB18030 (Chinese
+    reports are not Latin-1), and a guess whose text is mostly control characters is no text at all.
+    """
+    best = charset_normalizer.from_bytes(data[:_DETECTION_SAMPLE]).best()
+    guess = codecs.lookup(best.encoding).name if best is not None else None
+    guess = "gb18030" if guess in ("gb2312", "gbk") else guess
+    guesses = [guess] if guess in _CJK_CAPABLE else []
+    for encoding in dict.fromkeys(guesses + ["gb18030"]):
+        try:
+            decoded = _decode_strictly(path, data, encoding, ())
+        except UnicodeDecodeError:
+            continue
+        if not _reads_as_text(decoded.text) or not _reads_as_chinese(decoded.text):
+            continue
+        shown = encoding.upper().replace("_", "-")
+        why = "no byte-order mark" if encoding.startswith("utf-16") else "not UTF-8"
+        note = f"{mismatch}Decoded as {shown} (detected by charset-normalizer; {why})."
+        return _check_not_binary(path, replace(decoded, warnings=(note,) + decoded.warnings))
+    return None
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether nearly every character is Chinese, ASCII or their punctuation: short GBK bytes also decode as
+    UTF-16, into Hangul and rare ideographs of Extension A (맘폚㈰㈴), which no report is written in."""
+    usual = sum(1 for char in text if char < "\u0250" or _USUAL_CJK.match(char))
+    return usual >= 0.9 * len(text)
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether decoded text has no more control characters than a damaged text file might (a stray one or
+    two, or 1 in 100)."""
+    return len(_BINARY_CONTROL.findall(text)) <= max(_STRAY_CONTROLS, len(text) / 100)
 
 
 def _codec_name(label: str) -> str | None:
@@ -103,17 +144,6 @@ def _decode_strictly(path: Path, data: bytes, encoding: str, notes: tuple[str, .
     return DecodedText(text, shown, notes)
 
 
-def _utf16_by_nul_pattern(data: bytes) -> str | None:
-    # UTF-16 text has NULs only in the high byte of ASCII characters: all odd offsets (LE) or all even (BE).
-    sample = data[:65536]
-    nuls_at_even, nuls_at_odd = sample[0::2].count(0), sample[1::2].count(0)
-    if nuls_at_odd and nuls_at_even * 20 <= nuls_at_odd:
-        return "utf-16-le"
-    if nuls_at_even and nuls_at_odd * 20 <= nuls_at_even:
-        return "utf-16-be"
-    return None
-
-
 def _mostly_utf8(data: bytes) -> DecodedText | None:
     """UTF-8 with a few damaged bytes, rather than mojibake from reading it as GB18030."""
     text = data.decode("utf-8", errors="replace")
@@ -127,8 +157,7 @@ def _mostly_utf8(data: bytes) -> DecodedText | None:
 
 def _check_not_binary(path: Path, decoded: DecodedText) -> DecodedText:
     text = decoded.text.rstrip("\x1a")  # a DOS end-of-file mark some old GBK editors append
-    controls = len(_BINARY_CONTROL.findall(text))
-    if controls > len(text) / 100:
+    if not _reads_as_text(text):
         raise UnreadableDocument(f"{path} {_BINARY_ADVICE}")
     if not text.strip():
         raise UnreadableDocument(f"{path} is empty.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from indexer.report import SourceDocument, UnreadableDocument
+from indexer.report import CELL_SEPARATOR, MAX_TABLE_CELL, SourceDocument, UnreadableDocument
 
 
 def read_docx(path: Path, data: bytes) -> SourceDocument:
@@ -35,9 +35,7 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
         styles = _parse_part(path, archive, related.get("styles", "word/styles.xml"))
     numberer = _ListNumberer(numbering, styles)
     body = document.find("body")
-    lines: list[str] = []
-    for paragraph in _block_paragraphs(body if body is not None else document):
-        lines.extend(_paragraph_lines(paragraph, numberer))
+    lines = _body_lines(body if body is not None else document, numberer)
     return SourceDocument(str(path), "docx", "\n".join(lines))
 
 
@@ -93,6 +91,43 @@ def _related_parts(path: Path, archive: zipfile.ZipFile, main_part: str) -> dict
         target = relationship.get("Target", "")
         parts[kind] = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
     return parts
+
+
+def _body_lines(container: ElementTree.Element, numberer: _ListNumberer) -> list[str]:
+    """The lines of a body or a cell in reading order: a paragraph per line, a table row per line."""
+    lines: list[str] = []
+    for child in container:
+        if child.tag == "p":
+            lines.extend(_paragraph_lines(child, numberer))
+        elif child.tag == "tbl":
+            lines.extend(_table_lines(child, numberer))
+        elif child.tag not in ("sectPr", "Fallback"):
+            lines.extend(_body_lines(child, numberer))
+    return lines
+
+
+def _table_lines(table: ElementTree.Element, numberer: _ListNumberer) -> list[str]:
+    """A data table as one line per row, cells joined by CELL_SEPARATOR; a layout table (one column, or a cell
+    holding running text) as the lines of its cells."""
+    rows = [[_body_lines(cell, numberer) for cell in _parts(row, "tc")] for row in _parts(table, "tr")]
+    texts = [[" ".join(cell_lines).strip() for cell_lines in row] for row in rows]
+    is_data_table = any(sum(1 for text in row if text) >= 2 for row in texts) and all(
+        len(text) <= MAX_TABLE_CELL for row in texts for text in row
+    )
+    if not is_data_table:
+        return [line for row in rows for cell_lines in row for line in cell_lines]
+    return [CELL_SEPARATOR.join(row) for row in texts if any(row)]
+
+
+def _parts(element: ElementTree.Element, tag: str) -> list[ElementTree.Element]:
+    """The rows of a table or the cells of a row, looking through content controls but not into nested tables."""
+    found = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag not in ("tbl", "tr", "tc", "p"):
+            found.extend(_parts(child, tag))
+    return found
 
 
 def _block_paragraphs(container: ElementTree.Element) -> list[ElementTree.Element]:

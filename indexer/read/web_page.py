@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from indexer.read.decode import decode_text
-from indexer.report import SourceDocument, UnreadableDocument
+from indexer.report import CELL_SEPARATOR, MAX_TABLE_CELL, SourceDocument, UnreadableDocument
 
 _MAX_HTML_DEPTH = 250
 _VOID_TAGS = frozenset(
@@ -45,6 +45,14 @@ _PORTAL_BUTTONS = re.compile(
     r"字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小\s*[】\]]?|打印本页|打印|关闭窗口|关闭本页|关闭|分享到\s*[:：]?|收藏|"
     r"返回顶部|扫一扫在手机打开当前页|[【】\[\]|｜:：\s\xa0\u3000]"
 )
+# Metadata fields worth keeping: who issued the report and when (simplified and traditional script).
+_ISSUE_FIELD = re.compile(
+    r"(?:发布机构|發布機構|发文机关|發文機關|成文日期|成文时间|成文時間|发文时间|發文時間|公文生成日期|生成日期|"
+    r"发布日期|發布日期|发布时间|發布時間|信息来源|信息來源|(?<![\u4e00-\u9fff])时间|(?<![\u4e00-\u9fff])時間)"
+    r"\s*[\]】]?\s*[:：|]?"
+)
+_MAX_FIELD_LINE = 200
+_MAX_FIELD_LINES = 12
 _SITE_NAME = re.compile(r"人民政府网站?$|政府网$|网站$|门户$|政务网$|首页$|人民政府$")
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—]+\s+|[_|｜]|——|－")
 
@@ -134,7 +142,10 @@ def read_html(path: Path, data: bytes) -> SourceDocument:
     opening = re.sub(r"\s", "", "".join(lines[:3]))
     if title and re.sub(r"\s", "", title) not in opening:
         lines.insert(0, title)
-    return SourceDocument(str(path), "html", "\n".join(lines), decoded.encoding, decoded.warnings)
+    # The fields that say who issued the report and when (发布机构, 成文日期, 发布时间) travel beside the text.
+    return SourceDocument(
+        str(path), "html", "\n".join(lines), decoded.encoding, decoded.warnings, tuple(page.issue_fields(article))
+    )
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -218,21 +229,50 @@ class _PageReading:
         lines = (line.strip(" ") for line in "".join(pieces).split("\n"))
         return [line for line in lines if line.strip()]
 
-    def _render(self, element: _HtmlElement, pieces: list[str]) -> None:
+    def _render(self, element: _HtmlElement, pieces: list[str], skip: _HtmlElement | None = None) -> None:
         for child in element.children:
             if isinstance(child, str):
                 pieces.append(_WHITESPACE_RUN.sub(" ", _HAN_LINE_BREAK.sub("", child)))
                 continue
-            if self._is_chrome(child):
+            if self._is_chrome(child) or child is skip:
                 continue
+            if child.tag == "table":
+                rows = self._data_table_rows(child)
+                if rows:
+                    pieces.append("\n" + "\n".join(rows) + "\n")
+                    continue
             if child.tag in ("td", "th"):
                 pieces.append(" ")
             is_block = child.tag in _BLOCK_TAGS
             if is_block:
                 pieces.append("\n")
-            self._render(child, pieces)
+            self._render(child, pieces, skip)
             if is_block:
                 pieces.append("\n")
+
+    def _data_table_rows(self, table: _HtmlElement) -> list[str]:
+        """A data table's rows, one line each with cells joined by CELL_SEPARATOR; [] for a layout table
+        (one column, or a cell holding running text), whose cells render as blocks."""
+        texts = []
+        for row in _table_parts(table, ("tr",)):
+            cells = []
+            for cell in _table_parts(row, ("td", "th")):
+                pieces: list[str] = []
+                self._render(cell, pieces)
+                cells.append(" ".join(line.strip() for line in "".join(pieces).split("\n") if line.strip()))
+            texts.append(cells)
+        is_data_table = any(sum(1 for text in row if text) >= 2 for row in texts) and all(
+            len(text) <= MAX_TABLE_CELL for row in texts for text in row
+        )
+        return [CELL_SEPARATOR.join(row) for row in texts if any(row)] if is_data_table else []
+
+    def issue_fields(self, article: _HtmlElement | None) -> list[str]:
+        """The page's metadata lines outside the article that name the issuer or a date, as rendered."""
+        pieces: list[str] = []
+        self._render(self._root, pieces, skip=article)
+        lines = (line.strip() for line in "".join(pieces).split("\n"))
+        kept = [line for line in lines if len(line) <= _MAX_FIELD_LINE and _ISSUE_FIELD.search(line)]
+        return kept[:_MAX_FIELD_LINES]
 
     def title(self) -> str:
         """The report title: the ArticleTitle meta, else the first h1 outside the chrome, else <title> sans site."""
@@ -252,6 +292,19 @@ class _PageReading:
             if element.tag == "title":
                 return _title_without_site(" ".join(c for c in element.children if isinstance(c, str)))
         return ""
+
+
+def _table_parts(element: _HtmlElement, tags: tuple[str, ...]) -> list[_HtmlElement]:
+    """The rows of a table or the cells of a row, through thead/tbody but not into nested tables."""
+    found = []
+    for child in element.children:
+        if isinstance(child, str):
+            continue
+        if child.tag in tags:
+            found.append(child)
+        elif child.tag not in ("table", "tr", "td", "th"):
+            found.extend(_table_parts(child, tags))
+    return found
 
 
 def _title_without_site(title: str) -> str:
