@@ -21,6 +21,7 @@ from indexer.search import (
     apply_filters,
     filters_to_json,
     matching_rows,
+    unknown_law_notices,
     parse_query,
     passage_fields,
 )
@@ -128,7 +129,7 @@ def concordance(
 ) -> Concordance:
     """One page of the occurrences of the query's phrases in the matching passages, in the sort order."""
     plan = _plan(index, query_text, filters)
-    notices = list(plan.matched.parsed.notices)
+    notices = [*plan.matched.parsed.notices, *unknown_law_notices(index, plan.matched.parsed.filters.combined(filters).law)]
     if sort not in CONCORDANCE_SORTS:
         notices.append(f"{sort} is not a concordance order ({', '.join(CONCORDANCE_SORTS)}), so lines are in document order.")
         sort = "document"

@@ -2,6 +2,7 @@
 all hits, and the JSON shapes the CLI and the API share, out. Matching is exact (bigrams, then substrings).
 """
 from indexer.search.facets import FacetValue, apply_filters
+from indexer.search.law_names import LawNameCheck, check_law_name, nearest_law_names, unknown_law_notices
 from indexer.search.matching import matching_rows
 from indexer.search.opened_index import (
     IndexUnavailable,
@@ -37,9 +38,9 @@ from indexer.search.serialize import (
 from indexer.search.snippets import mark_text
 
 __all__ = [
-    "SORTS", "FacetValue", "IndexUnavailable", "ParsedQuery", "SearchFilters", "SearchIndex", "SearchResult",
-    "apply_filters", "build_filters", "count_cited_laws", "export_lines", "export_passages", "exported_passage_to_json",
-    "filters_to_json", "mark_text", "matching_rows", "open_search_index", "parse_query", "parse_year", "passage_fields",
+    "SORTS", "FacetValue", "IndexUnavailable", "LawNameCheck", "ParsedQuery", "SearchFilters", "SearchIndex", "SearchResult",
+    "apply_filters", "build_filters", "check_law_name", "count_cited_laws", "export_lines", "export_passages", "exported_passage_to_json",
+    "filters_to_json", "mark_text", "matching_rows", "nearest_law_names", "open_search_index", "parse_query", "parse_year", "passage_fields",
     "passage_to_json", "passage_url", "report_to_json", "search", "search_result_to_json", "section_type_key",
-    "unreadable_to_json",
+    "unknown_law_notices", "unreadable_to_json",
 ]

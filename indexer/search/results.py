@@ -13,6 +13,7 @@ from urllib.parse import quote
 from indexer.index import FACETS
 from indexer.report import LawCitation
 from indexer.search.facets import FacetValue, apply_filters, facet_values, reports_of
+from indexer.search.law_names import unknown_law_notices
 from indexer.search.matching import matching_rows, without_boilerplate
 from indexer.search.opened_index import SearchIndex, passage_fields
 from indexer.search.query import SearchFilters, parse_query
@@ -91,7 +92,7 @@ def search(
     """
     parsed = parse_query(query_text)
     combined = parsed.filters.combined(filters)
-    notices = list(parsed.notices)
+    notices = [*parsed.notices, *unknown_law_notices(index, combined.law)]
     if sort not in SORTS:
         notices.append(f"{sort} is not a sort order ({', '.join(SORTS)}), so results are sorted by relevance.")
         sort = "relevance"
