@@ -19,7 +19,7 @@ from flask import (
 from markupsafe import Markup
 
 from indexer.parse import SECTION_LABELS
-from indexer.search import export_lines, export_passages, parse_query, search
+from indexer.search import count_cited_laws, export_lines, export_passages, parse_query, search
 from webui import links, messages
 from webui.describe import describe_search
 from webui.index_holder import current_index
@@ -81,12 +81,14 @@ def report(report_id: str):
     query = request.args.get("q", "")[: _settings().max_query_chars]
     phrases = parse_query(query).phrases if query else ()
     header, signature = front_matter(found)
-    laws = {}
-    for citation in found.cited_laws:
-        laws.setdefault(citation.name, [citation, 0])[1] += 1
+    # Each law counted by the passages citing it; documents and events named after a law listed apart.
+    cited = count_cited_laws(found.passages)
     return render_template(
         "report.html", report=found, blocks=report_blocks(found, phrases), query=query,
-        header=header, signature=signature, laws=sorted(laws.values(), key=lambda item: -item[1]),
+        header=header, signature=signature,
+        laws=[row for row in cited if row["counts_as_law"]],
+        documents=[row for row in cited if not row["counts_as_law"] and row["kind"] == "citation"],
+        events=[row for row in cited if row["kind"] != "citation"],
     )
 
 

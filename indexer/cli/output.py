@@ -93,9 +93,16 @@ def format_report(report: Report) -> str:
     for passage in report.passages:
         path = " › ".join(passage.heading_path) or "(preamble)"
         lines.append(f"    {passage.passage_id:<28} {passage.section_type:<18} {len(passage.text):>5} chars  {path}")
-    laws = count_cited_laws(report.cited_laws)
-    if laws:
-        lines.append("  cited laws: " + "、".join(f"{law['short_name']}×{law['count']}" if law["count"] > 1 else law["short_name"] for law in laws))
+    rows = count_cited_laws(report.passages)
+    for heading, chosen in (
+        ("cited laws", [row for row in rows if row["counts_as_law"]]),
+        ("cited documents", [row for row in rows if not row["counts_as_law"] and row["kind"] == "citation"]),
+        ("events named after laws", [row for row in rows if row["kind"] != "citation"]),
+    ):
+        if chosen:
+            # ×N: N passages cite it (one passage naming it twice counts once).
+            lines.append(f"  {heading}: " + "、".join(
+                f"{row['short_name']}×{row['count']}" if row["count"] > 1 else row["short_name"] for row in chosen))
     for warning in report.warnings:
         lines.append(f"  warning: {warning}")
     return "\n".join(lines) + "\n"
