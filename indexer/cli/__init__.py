@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_place_options(index)
     index.add_argument("--rebuild", action="store_true", help="re-parse every file instead of only new and changed ones")
+    index.add_argument(
+        "--warnings", type=_warnings_shown, default=10, metavar="N|all",
+        help="how many reports with warnings to list, each with the catalogue.csv line that settles them "
+        "(default 10; all; 0 for none)",
+    )
     index.set_defaults(run=run_index, command_parser=index)
 
     search_command = commands.add_parser(
@@ -150,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     serve.set_defaults(run=run_serve, command_parser=serve)
     return parser
+
+
+def _warnings_shown(value: str) -> int | None:
+    if value == "all":
+        return None
+    if value.isdigit():
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{value} is not a number of reports or all")
 
 
 def _add_place_options(parser: argparse.ArgumentParser) -> None:
@@ -224,7 +237,7 @@ def run_index(arguments: argparse.Namespace) -> int:
         return 130
     if progress:
         print(file=sys.stderr)
-    print(format_build_summary(summary))
+    print(format_build_summary(summary, getattr(arguments, "warnings", 10)))
     return 0
 
 

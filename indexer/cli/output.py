@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from indexer.parse import SECTION_LABELS
 
 if TYPE_CHECKING:
-    from indexer.index import BuildSummary
+    from indexer.index import BuildSummary, ReportWarnings
     from indexer.report import Report, Section
     from indexer.research import Concordance, ConcordanceLine
     from indexer.search import SearchResult
 
 
-def format_build_summary(summary: BuildSummary) -> str:
-    """What a build did, in a few lines."""
+def format_build_summary(summary: BuildSummary, warnings_shown: int | None = 10) -> str:
+    """What a build did, in a few lines: counts, skipped files, and the reports extraction was unsure of (counts by
+    what to fix, then the first `warnings_shown` files, all of them when None), each with its catalogue.csv line."""
     lines = [
         f"Indexed {summary.reports_indexed} new or changed reports ({summary.passages_indexed} passages); "
         f"{summary.reports_unchanged} unchanged, {summary.reports_removed} removed.",
@@ -25,7 +27,28 @@ def format_build_summary(summary: BuildSummary) -> str:
     if summary.skipped:
         lines.append(f"Skipped {len(summary.skipped)} files:")
         lines.extend(f"  {skip_sentence(item.path, item.reason)}" for item in summary.skipped)
+    if summary.warnings and warnings_shown != 0:
+        lines.extend(format_report_warnings(summary.warnings, warnings_shown))
     return "\n".join(lines)
+
+
+def format_report_warnings(reports: tuple[ReportWarnings, ...], shown: int | None) -> list[str]:
+    """The warnings block of the build summary: readable for ten files or ten thousand."""
+    by_field = Counter(field for report in reports for field in report.fields)
+    counts = ", ".join(f"{field} {count}" for field, count in by_field.most_common())
+    lines = [
+        f"{len(reports)} {'report has' if len(reports) == 1 else 'reports have'} warnings "
+        f"({sum(len(report.warnings) for report in reports)} in all)"
+        + (f"; to settle them, catalogue.csv would set: {counts}." if counts else "."),
+    ]
+    for report in reports[:shown]:
+        lines.append(f"  {report.path}:")
+        lines.extend(f"    {warning}" for warning in report.warnings)
+        lines.append(f"    catalogue.csv: {report.catalogue_line}")
+    if shown is not None and len(reports) > shown:
+        lines.append(f"  … and {len(reports) - shown} more; `fazhi index --warnings all` lists every one "
+                     "(or see them per report with `fazhi inspect`).")
+    return lines
 
 
 def skip_sentence(path: str, reason: str) -> str:

@@ -2,7 +2,7 @@
 bigram postings, near-duplicate groups, the stored reports), switched in only when complete.
 """
 from indexer.index.analysis import count_rank_words, phrase_keys, segmenter
-from indexer.index.build import BuildSummary, build_index
+from indexer.index.build import BuildSummary, ReportWarnings, build_index, report_warnings
 from indexer.index.duplicates import (
     BOILERPLATE_REPORTS,
     NO_GROUP,
@@ -22,7 +22,7 @@ from indexer.index.workers import BuildProgress, SkippedFile
 __all__ = [
     "BOILERPLATE_REPORTS", "FACETS", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
     "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "BuildError", "BuildLocked", "BuildProgress",
-    "BuildSummary", "PassageTable", "SkippedFile", "build_index", "comparable_text", "count_other_reports",
+    "BuildSummary", "PassageTable", "ReportWarnings", "SkippedFile", "build_index", "comparable_text", "count_other_reports",
     "count_rank_words", "current_generation", "is_safe_report_id", "load_report", "passage_signature", "phrase_keys",
-    "read_passage_table", "segmenter",
+    "read_passage_table", "report_warnings", "segmenter",
 ]
