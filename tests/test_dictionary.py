@@ -7,7 +7,12 @@ import pytest
 from bundled import bundled_corpus
 
 from indexer.index.analysis import domain_words, segmenter, word_list_sources
-from indexer.index.dictionary import BALANCE_WORD, prepared_tokenizer, replayed_tokenizer, word_list_key
+from indexer.index.dictionary import (
+    BALANCE_WORD,
+    prepared_tokenizer,
+    replayed_tokenizer,
+    word_list_key,
+)
 from indexer.parse.normalize import fold_for_matching
 
 

@@ -20,7 +20,13 @@ from markupsafe import Markup
 
 from indexer.parse import SECTION_LABELS, catalogue_fix_line, fields_to_fix
 from indexer.report import Report
-from indexer.search import count_cited_laws, export_lines, export_passages, parse_query, search
+from indexer.search import (
+    count_cited_laws,
+    export_lines,
+    export_passages,
+    parse_query,
+    search,
+)
 from webui import links, messages
 from webui.describe import describe_search
 from webui.index_holder import current_index

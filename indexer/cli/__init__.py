@@ -12,10 +12,17 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from indexer.cli.output import (
+    format_build_summary,
+    format_concordance,
+    format_report,
+    format_search_result,
+    skip_sentence,
+)
+
 # Only what building the argument parser needs is imported here: `fazhi --help` must not load jieba or Whoosh.
 # Each command imports the stages it runs.
 from indexer.parse import SECTION_LABELS
-from indexer.cli.output import format_build_summary, format_concordance, format_report, format_search_result, skip_sentence
 from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX
 
 if TYPE_CHECKING:
@@ -184,7 +191,12 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 def _filters(arguments: argparse.Namespace, index: SearchIndex) -> SearchFilters | None:
     """The filter options, or None after a sentence on stderr when one cannot be read (nothing is searched then)."""
-    from indexer.search import build_filters, check_law_name, parse_year, section_type_key
+    from indexer.search import (
+        build_filters,
+        check_law_name,
+        parse_year,
+        section_type_key,
+    )
 
     problems = []
     for value in arguments.year:
@@ -294,7 +306,11 @@ def run_search(arguments: argparse.Namespace) -> int:
 
 def run_kwic(arguments: argparse.Namespace) -> int:
     """`fazhi kwic`: the concordance lines of a query, aligned on the match."""
-    from indexer.research import CONCORDANCE_MAX_PER_PAGE, concordance, concordance_lines
+    from indexer.research import (
+        CONCORDANCE_MAX_PER_PAGE,
+        concordance,
+        concordance_lines,
+    )
 
     if not arguments.query.strip():
         print("Give a word or phrase to find, for example: fazhi kwic 枫桥经验", file=sys.stderr)

@@ -2,7 +2,12 @@
 bigram postings, near-duplicate groups, the stored reports), switched in only when complete.
 """
 from indexer.index.analysis import count_rank_words, phrase_keys, segmenter
-from indexer.index.build import BuildSummary, ReportWarnings, build_index, report_warnings
+from indexer.index.build import (
+    BuildSummary,
+    ReportWarnings,
+    build_index,
+    report_warnings,
+)
 from indexer.index.duplicates import (
     BOILERPLATE_REPORTS,
     NO_GROUP,

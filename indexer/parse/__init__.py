@@ -2,7 +2,12 @@
 outline, passages tiling the body, section types, cited laws and the place, with the catalogue's corrections.
 """
 from indexer.parse.annotate import cite_laws, locate_report
-from indexer.parse.catalogue import Catalogue, catalogue_fix_line, fields_to_fix, load_catalogue
+from indexer.parse.catalogue import (
+    Catalogue,
+    catalogue_fix_line,
+    fields_to_fix,
+    load_catalogue,
+)
 from indexer.parse.citation_kinds import DOCUMENT, counts_as_law, is_document_title
 from indexer.parse.divisions import township_names
 from indexer.parse.frame import find_frame, find_report_year

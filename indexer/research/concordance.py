@@ -21,9 +21,9 @@ from indexer.search import (
     apply_filters,
     filters_to_json,
     matching_rows,
-    unknown_law_notices,
     parse_query,
     passage_fields,
+    unknown_law_notices,
 )
 
 CONCORDANCE_SORTS = ("document", "left", "right")

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.parse import DOCUMENT, SECTION_LABELS, UNCATALOGUED, fold_for_matching, law_catalogue
+from indexer.parse import (
+    DOCUMENT,
+    SECTION_LABELS,
+    UNCATALOGUED,
+    fold_for_matching,
+    law_catalogue,
+)
 from indexer.search import SearchIndex, passage_fields, passage_url
 
 LAW_SORTS = ("reports", "passages", "name")

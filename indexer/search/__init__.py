@@ -2,7 +2,12 @@
 all hits, and the JSON shapes the CLI and the API share, out. Matching is exact (bigrams, then substrings).
 """
 from indexer.search.facets import FacetValue, apply_filters
-from indexer.search.law_names import LawNameCheck, check_law_name, nearest_law_names, unknown_law_notices
+from indexer.search.law_names import (
+    LawNameCheck,
+    check_law_name,
+    nearest_law_names,
+    unknown_law_notices,
+)
 from indexer.search.matching import matching_rows
 from indexer.search.opened_index import (
     IndexUnavailable,
