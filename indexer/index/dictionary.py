@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import marshal
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,6 +21,10 @@ import jieba
 
 # Part of the file name: a change to how the merged file is written makes a new one.
 _FORMAT = "1"
+
+# Prepared dictionaries kept in the cache folder (each ~18 MB with jieba's cache of it): the newest few, so that
+# switching between two installed versions does not rebuild each time, and old word lists do not pile up.
+KEPT_DICTIONARIES = 3
 
 # A character jieba never looks up (its segmenter only builds word graphs over runs of CJK ideographs, Latin
 # letters, digits and +#&._%-): the merged file gives it the frequency that makes jieba's total come out as it
@@ -60,21 +66,36 @@ def replayed_tokenizer(words: Iterable[str]) -> jieba.Tokenizer:
 
 
 def write_merged_dictionary(tokenizer: jieba.Tokenizer, path: Path) -> bool:
-    """Write a tokenizer's words and frequencies as a jieba dictionary file; False when a word cannot be written."""
+    """Write a tokenizer's words and frequencies as a jieba dictionary file, and jieba's cache of it beside it
+    (what jieba would write after reading the file, saving the next process that reading); False when a word
+    cannot be written."""
     if any(not word or any(character.isspace() for character in word) for word in tokenizer.FREQ):
         return False
     balance = tokenizer.total - sum(tokenizer.FREQ.values())
     if balance < 0 or BALANCE_WORD in tokenizer.FREQ:
         return False
-    lines = [f"{word} {frequency}\n" for word, frequency in tokenizer.FREQ.items()]
+    frequencies = dict(tokenizer.FREQ)
     if balance:
-        lines.append(f"{BALANCE_WORD} {balance}\n")
+        frequencies[BALANCE_WORD] = balance
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.writelines(lines)
-    os.replace(temporary, path)
+    _write_atomically(path, "".join(f"{word} {frequency}\n" for word, frequency in frequencies.items()).encode())
+    # jieba trusts its cache only when it is newer than the dictionary; if its format ever differs, jieba
+    # fails to load it and rebuilds it from the dictionary.
+    written = time.time()
+    os.utime(path, (written - 2, written - 2))
+    _write_atomically(_jieba_cache_of(path), marshal.dumps((frequencies, tokenizer.total)))
     return True
+
+
+def _jieba_cache_of(path: Path) -> Path:
+    return path.with_name(path.name + ".cache")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(temporary, path)
 
 
 def prepared_tokenizer(words: Callable[[], Iterable[str]], sources: Iterable[Path], folder: Path) -> jieba.Tokenizer:
@@ -93,11 +114,21 @@ def prepared_tokenizer(words: Callable[[], Iterable[str]], sources: Iterable[Pat
             print(f"note: could not write jieba's prepared dictionary in {folder} ({problem.strerror}); "
                   "every command loads it anew.", file=sys.stderr)
             written = False
-        if not written:
-            return replayed
+        if written:
+            _remove_old_dictionaries(folder, KEPT_DICTIONARIES)
+        # Already what the prepared dictionary would give.
+        return replayed
     tokenizer = jieba.Tokenizer(dictionary=str(path))
     # jieba keeps its marshal cache of this dictionary beside it (by default it would use the temporary folder).
     tokenizer.tmp_dir = str(folder)
-    tokenizer.cache_file = path.name + ".cache"
+    tokenizer.cache_file = _jieba_cache_of(path).name
     tokenizer.initialize()
     return tokenizer
+
+
+def _remove_old_dictionaries(folder: Path, kept: int) -> None:
+    """Delete all but the `kept` newest prepared dictionaries (and jieba's caches of them) in `folder`."""
+    dictionaries = sorted(folder.glob("dictionary-*.txt"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in dictionaries[kept:]:
+        for path in (old, _jieba_cache_of(old)):
+            path.unlink(missing_ok=True)
