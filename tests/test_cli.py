@@ -2,6 +2,7 @@
 hit links are clickable, skipped files get one sentence, and `--help` loads neither jieba nor Whoosh."""
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,15 @@ def test_skipped_pdf_gets_one_sentence_and_no_pypdf_warnings(tmp_path):
     skipped = [line for line in result.stdout.splitlines() if "broken.pdf" in line]
     assert len(skipped) == 1
     assert skipped[0].count("broken.pdf") == 1
+
+
+def test_export_csv_lists_each_law_once_and_events_and_documents_apart(corpus_index_dir, tmp_path):
+    output = tmp_path / "duanyuan.csv"
+    assert main(["export", "--township", "段园镇", "--format", "csv", "--output", str(output), "--index", str(corpus_index_dir)]) == 0
+    rows = {row["passage_id"]: row for row in csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines())}
+    p2 = rows["anhui-duji-duanyuan-2024-p2"]
+    # p2 names 民法典 twice (民法典宣传月, 《民法典》) and 宪法 only in 宪法宣传周.
+    laws = p2["cited_laws"].split("；")
+    assert laws.count("中华人民共和国民法典") == 1 and "中华人民共和国宪法" not in laws
+    assert p2["law_events"].split("；") == ["中华人民共和国民法典", "中华人民共和国宪法"]
+    assert p2["cited_documents"] == "习近平法治思想学习纲要"

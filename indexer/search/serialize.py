@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from indexer.parse import SECTION_LABELS, counts_as_law
+from indexer.parse import DOCUMENT, SECTION_LABELS, counts_as_law
 from indexer.report import EVENT, LawCitation, Passage, Report, Section
 
 
@@ -174,6 +174,7 @@ def search_result_to_json(result) -> dict:
 EXPORT_COLUMNS = (
     "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
     "section_type", "section_label", "heading_path", "url", "text", "cited_laws", "duplicate_reports",
+    "cited_documents", "law_events",
 )
 
 
@@ -190,7 +191,11 @@ def export_lines(passages: Iterable, file_format: str) -> Iterator[str]:
     for passage in passages:
         row = exported_passage_to_json(passage)
         row["heading_path"] = " › ".join(row["heading_path"])
-        row["cited_laws"] = "；".join(law["name"] for law in row["cited_laws"])
+        # Each name once; documents and events named after a law in columns of their own, as /laws counts them.
+        citations = passage.cited_laws
+        row["cited_laws"] = "；".join(dict.fromkeys(law.name for law in citations if counts_as_law(law)))
+        row["cited_documents"] = "；".join(dict.fromkeys(law.name for law in citations if law.category == DOCUMENT))
+        row["law_events"] = "；".join(dict.fromkeys(law.name for law in citations if law.kind == EVENT))
         writer.writerow([row[column] if row[column] is not None else "" for column in EXPORT_COLUMNS])
         yield buffer.getvalue()
         buffer.seek(0)
