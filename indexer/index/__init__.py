@@ -21,7 +21,12 @@ from indexer.index.report_store import STORE_FOLDER, is_safe_report_id, load_rep
 from indexer.index.schema import FACETS, HEADING_BOOST, BigramPostings, PassageTable
 
 if TYPE_CHECKING:
-    from indexer.index.build import BuildSummary, ReportWarnings, build_index, report_warnings
+    from indexer.index.build import (
+        BuildSummary,
+        ReportWarnings,
+        build_index,
+        report_warnings,
+    )
     from indexer.index.workers import BuildProgress, SkippedFile
 
 # The build (worker processes, every file format's reader) is loaded when a name of it is first asked for:
