@@ -24,7 +24,7 @@ from indexer.read import is_report_file, read_document
 from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: citations carry a kind (event), documents a category of their own
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
 _OPENING_CHARS = 200
