@@ -26,6 +26,11 @@ class SourceDocument:
     page_metadata: tuple[str, ...] = ()
 
 
+# Kinds of LawCitation: the law cited, or an event named after it (国家宪法日, 民法典宣传月) mentioned.
+CITATION = "citation"
+EVENT = "event"
+
+
 @dataclass(frozen=True)
 class LawCitation:
     """One law or document cited at one place in the text."""
@@ -38,6 +43,7 @@ class LawCitation:
     end: int = 0
     as_written: str = ""  # 《中华人民共和国民法典》, 妇女权益保护法 …
     uncatalogued: bool = False
+    kind: str = "citation"  # CITATION, or EVENT for a day or campaign named after the law (宪法宣传周)
 
     @property
     def label(self) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from indexer.cli import main
-from indexer.cli_notices import NOTICES as ENGLISH_NOTICES
+from indexer.cli.notices import NOTICES as ENGLISH_NOTICES
 from indexer.search import NOTICE_CODES
 from webui import messages
 

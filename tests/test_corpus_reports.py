@@ -9,7 +9,9 @@ import pytest
 from bundled import bundled_corpus
 
 from indexer.cli import main
+from indexer.parse import DOCUMENT, counts_as_law
 from indexer.pipeline import iter_report_files, parse_report
+from indexer.report import EVENT
 
 CORPUS = bundled_corpus()
 
@@ -39,7 +41,10 @@ EXPECTED = {
             (2, '（1）', '加快法治人才队伍建设', 'next_steps'),
             (2, '（2）', '是树立依法行政考核导向', 'next_steps'),
         ],
-        "laws": { '中华人民共和国保守国家秘密法', '中华人民共和国反电信网络诈骗法', '中华人民共和国土地管理法', '中华人民共和国宪法', '中华人民共和国政府信息公开条例', '中华人民共和国民法典', '中华人民共和国法律援助法', '中华人民共和国环境保护法', '中华人民共和国统计法', '中华人民共和国道路交通安全法', '中国共产党宣传工作条例', '中国共产党巡视工作条例', '中国共产党章程', '中国共产党纪律处分条例', '中国共产党统一战线工作条例', '习近平法治思想学习纲要', '段园镇法治建设任务清单' },
+        "laws": { '中华人民共和国保守国家秘密法', '中华人民共和国反电信网络诈骗法', '中华人民共和国土地管理法', '中华人民共和国政府信息公开条例', '中华人民共和国民法典', '中华人民共和国法律援助法', '中华人民共和国环境保护法', '中华人民共和国统计法', '中华人民共和国道路交通安全法', '中国共产党宣传工作条例', '中国共产党巡视工作条例', '中国共产党章程', '中国共产党纪律处分条例', '中国共产党统一战线工作条例' },
+        # 民法典宣传月 and 宪法宣传周 are events; the study outline and the task list are documents.
+        "events": {'中华人民共和国宪法', '中华人民共和国民法典'},
+        "documents": {'习近平法治思想学习纲要', '段园镇法治建设任务清单'},
     },
     "chongqing-pengshui-shangan-2024.txt": {
         "metadata": {'title': '2024年法治政府建设工作年度报告', 'township': '善感乡', 'county': '彭水苗族土家族自治县', 'city': '重庆市', 'province': '重庆市', 'division_code': '500243222', 'year': 2024, 'date': '', 'issuer': '彭水苗族土家族自治县善感乡人民政府'},
@@ -62,7 +67,8 @@ EXPECTED = {
             (2, '（四）', '丰富法治宣传途径', 'next_steps'),
             (2, '（五）', '加强法律知识培训', 'next_steps'),
         ],
-        "laws": { '中华人民共和国宪法', '法治政府建设实施纲要（2021－2025年）' },
+        "laws": { '法治政府建设实施纲要（2021－2025年）' },
+        "events": {'中华人民共和国宪法'},  # 宪法宣传活动
     },
     "fujian-jianning-junkou-2023.txt": {
         "metadata": {'title': '2023年法治政府建设情况的报告', 'township': '均口镇', 'county': '建宁县', 'city': '三明市', 'province': '福建省', 'division_code': '350430103', 'year': 2023, 'date': '', 'issuer': '中共均口镇委员会 均口镇人民政府'},
@@ -102,7 +108,8 @@ EXPECTED = {
             (1, '五、', '存在问题', 'problems'),
             (1, '六、', '下一步工作措施', 'next_steps'),
         ],
-        "laws": { '中华人民共和国反家庭暴力法', '中华人民共和国妇女权益保障法', '中华人民共和国宪法', '中华人民共和国民法典', '法治政府建设实施纲要（2021－2025年）', '济源示范区2024年度法治政府建设工作安排' },
+        "laws": { '中华人民共和国反家庭暴力法', '中华人民共和国妇女权益保障法', '中华人民共和国宪法', '中华人民共和国民法典', '法治政府建设实施纲要（2021－2025年）' },
+        "documents": {'济源示范区2024年度法治政府建设工作安排'},
     },
     "henan-lushan-wawu-2024.txt": {
         "metadata": {'title': '关于2024年法治政府建设情况的报告', 'township': '瓦屋镇', 'county': '鲁山县', 'city': '平顶山市', 'province': '河南省', 'division_code': '410423107', 'year': 2024, 'date': '', 'issuer': '鲁山县瓦屋镇人民政府'},
@@ -125,7 +132,8 @@ EXPECTED = {
             (2, '（一）', '加强法治培训', 'next_steps'),
             (2, '（二）', '加强依法行政', 'next_steps'),
         ],
-        "laws": { '中华人民共和国宪法', '中华人民共和国政府信息公开条例', '中华人民共和国民法典', '中华人民共和国行政处罚法', '信访工作条例' },
+        "laws": { '中华人民共和国政府信息公开条例', '中华人民共和国民法典', '中华人民共和国行政处罚法', '信访工作条例' },
+        "events": {'中华人民共和国宪法'},  # 宪法日暨全国法治宣传日
     },
 }
 
@@ -162,7 +170,10 @@ def test_outline_of_bundled_report(reports, name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_cited_laws_of_bundled_report(reports, name):
-    assert {law.name for law in reports[name].cited_laws} == EXPECTED[name]["laws"]
+    cited = reports[name].cited_laws
+    assert {law.name for law in cited if counts_as_law(law)} == EXPECTED[name]["laws"]
+    assert {law.name for law in cited if law.kind == EVENT} == EXPECTED[name].get("events", set())
+    assert {law.name for law in cited if law.category == DOCUMENT} == EXPECTED[name].get("documents", set())
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -217,7 +228,11 @@ def test_inspect_json_has_the_documented_keys(capsys):
                          "date", "issuer", "sections", "passages", "cited_laws", "warnings"}
     assert set(data["sections"][0]) == {"number", "title", "level", "section_type", "children"}
     assert set(data["passages"][0]) >= {"passage_id", "heading_path", "section_type", "text", "start", "end", "cited_laws"}
-    assert {"name": "中华人民共和国民法典", "category": "法律", "short_name": "民法典", "count": 2} in data["cited_laws"]
+    # p2 names 民法典 twice: 《民法典》 cited, and 民法典宣传月, an event named after it (counted apart).
+    assert {"name": "中华人民共和国民法典", "category": "法律", "short_name": "民法典", "kind": "citation",
+            "counts_as_law": True, "count": 1, "mentions": 1} in data["cited_laws"]
+    assert {"name": "中华人民共和国民法典", "category": "法律", "short_name": "民法典", "kind": "event",
+            "counts_as_law": False, "count": 1, "mentions": 1} in data["cited_laws"]
     assert data["date"] == "2025-02-11"
 
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from bundled import bundled_corpus
 
+from indexer.parse import DOCUMENT, counts_as_law
 from indexer.pipeline import iter_report_files, parse_report
 
 CORPUS = bundled_corpus()
@@ -27,7 +28,8 @@ def citations():
     for path in iter_report_files(CORPUS):
         report = parse_report(path, CORPUS)
         for passage in report.passages:
-            for citation in passage.cited_laws:
+            # Events named after a law (宪法宣传周) and documents (任务清单) are counted apart, never as laws.
+            for citation in filter(counts_as_law, passage.cited_laws):
                 law = found[citation.name]
                 law["years"][report.year].add(report.report_id)
                 law["passages"].add(passage.passage_id)
@@ -75,17 +77,46 @@ def test_every_cited_law_has_the_counts_of_the_corpus_texts(client, citations):
         }, name
 
 
-def test_uncatalogued_documents_are_listed_apart(client, citations):
-    uncatalogued = sorted(name for name, truth in citations.items() if truth["category"] == "未收录")
-    assert "段园镇法治建设任务清单" in uncatalogued
-    _, data = get_json(client, "/api/laws?category=未收录")
-    assert sorted(law["name"] for law in data["laws"]) == uncatalogued
-    assert all(law["uncatalogued"] for law in data["laws"])
+def test_books_and_work_lists_are_documents_listed_apart_from_the_laws(client):
+    _, data = get_json(client, "/api/laws")
+    documents = {law["name"]: law for law in data["documents"]}
+    # 段园镇 p2 and p3, 思礼镇 p2 (bundled reports): a study outline, a township's task list, a yearly work plan.
+    assert set(documents) == {"习近平法治思想学习纲要", "段园镇法治建设任务清单", "济源示范区2024年度法治政府建设工作安排"}
+    assert {law["category"] for law in documents.values()} == {DOCUMENT}
+    assert not set(documents) & {law["name"] for law in data["laws"]}
     page = client.get("/laws").get_data(as_text=True)
-    catalogued_part, uncatalogued_part = page.split("未收录的文件", 1)
-    for name in uncatalogued:
-        assert name in uncatalogued_part and name not in catalogued_part
-    assert "民法典" in catalogued_part and "民法典" not in uncatalogued_part
+    laws_part, documents_part = page.split("引用的书籍和工作文件", 1)
+    for name in documents:
+        assert name in documents_part and name not in laws_part
+    status, detail = get_json(client, "/api/laws/段园镇法治建设任务清单")
+    assert status == 200 and detail["law"]["reports"] == 1 and detail["law"]["category"] == DOCUMENT
+
+
+def test_events_named_after_a_law_are_counted_apart_from_its_citations(client):
+    _, data = get_json(client, "/api/laws")
+    constitution = next(law for law in data["laws"] if law["short_name"] == "宪法")
+    events = {law["short_name"]: law for law in data["events"]}
+    # 《宪法》 in 均口镇's report and 宪法、民法典… in 思礼镇's are citations; 段园镇's 宪法宣传周, 上安镇's
+    # 宪法宣传活动 and 瓦屋镇's 宪法日 are events.
+    assert constitution["reports"] == 2
+    assert events["宪法"]["reports"] == 3
+    assert events["民法典"]["reports"] == 1
+    page = client.get("/laws").get_data(as_text=True)
+    assert 'data-event-reports="3"' in page.split("以法律命名的活动", 1)[1]
+    law_page = client.get("/laws/宪法").get_data(as_text=True)
+    assert "另有 3 篇报告" in law_page
+    _, detail = get_json(client, "/api/laws/宪法")
+    assert detail["law"]["reports"] == 2 and detail["events"]["reports"] == 3
+
+
+def test_a_law_named_twice_in_one_passage_is_one_citing_passage(client):
+    # 段园镇's p2 names 中华人民共和国民法典 twice (民法典宣传月 and 《民法典》): one passage of one report.
+    _, detail = get_json(client, "/api/laws/民法典?per_page=100")
+    duanyuan = [passage for passage in detail["passages"] if passage["report_id"] == "anhui-duji-duanyuan-2024"]
+    assert [passage["passage_id"] for passage in duanyuan] == ["anhui-duji-duanyuan-2024-p2"]
+    # Only the citation is marked in the citing sentences, not the event.
+    marked = [sentence["text"][start:end] for sentence in duanyuan[0]["sentences"] for start, end in sentence["spans"]]
+    assert marked == ["《民法典》"]
 
 
 def test_html_and_json_show_the_same_counts(client):
@@ -187,3 +218,11 @@ def test_bad_parameters_get_400_with_a_sentence(client, url):
     if url.startswith("/api/"):
         body = response.get_json()
         assert body["ok"] is False and body["status"] == 400 and body["error"].endswith("。")
+
+
+def test_law_facet_counts_citations_only(client):
+    data = client.get("/api/search?q=").get_json()
+    laws = {value["value"]: value for value in data["facets"]["law"]}
+    # 宪法 is cited in two reports; three more only hold a 宪法日 / 宪法宣传周 / 宪法宣传活动.
+    assert laws["中华人民共和国宪法"]["reports"] == 2
+    assert "习近平法治思想学习纲要" not in laws and "段园镇法治建设任务清单" not in laws

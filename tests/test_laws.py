@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from bundled import bundled_corpus
 
+from indexer.parse.citation_kinds import DOCUMENT
 from indexer.parse.laws import (
     UNCATALOGUED,
     CitedLawCount,
@@ -12,6 +13,7 @@ from indexer.parse.laws import (
     law_names_for_dictionary,
     summarise_citations,
 )
+from indexer.report import CITATION, EVENT
 
 CORPUS = bundled_corpus()
 OUTLINE_2021 = "法治政府建设实施纲要（2021－2025年）"
@@ -119,11 +121,51 @@ def test_near_miss_never_changes_kind_subject_or_number(name):
 
 
 def test_keeps_uncatalogued_title_as_written():
-    (citation,) = find_cited_laws("按照《段园镇法治建设任务清单》的要求")
-    assert citation.name == "段园镇法治建设任务清单"
+    (citation,) = find_cited_laws("按照《段园镇网格化服务管理规定》的要求")
+    assert citation.name == "段园镇网格化服务管理规定"
     assert citation.category == UNCATALOGUED
     assert citation.uncatalogued
-    assert (citation.start, citation.end) == (2, 15)
+    assert (citation.start, citation.end) == (2, 16)
+
+
+@pytest.mark.parametrize("title, is_document", [
+    # Books, outlines, plans and work lists are documents (段园镇's report cites the first two).
+    ("习近平法治思想学习纲要", True),
+    ("段园镇法治建设任务清单", True),
+    ("济源示范区2024年度法治政府建设工作安排", True),
+    ("2024年普法依法治理工作要点", True),
+    ("关于加强基层法治建设的实施意见（试行）", True),
+    ("民法典学习读本", True),
+    # Laws and regulations stay laws, 办法 included (mostly regulations: 规章).
+    ("段园镇网格化服务管理规定", False),
+    ("某某市城市管理综合执法办法", False),
+    ("某某省法律援助条例", False),
+    ("某某市矛盾纠纷多元化解条例（草案）", False),
+])
+def test_uncatalogued_titles_are_documents_by_their_ending(title, is_document):
+    (citation,) = find_cited_laws(f"按照《{title}》的要求")
+    assert citation.uncatalogued
+    assert (citation.category == DOCUMENT) is is_document
+    assert citation.kind == CITATION
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    # A day, week, month or campaign named after a law is an event, not a citation of it.
+    ("开展国家宪法日暨全国法治宣传日活动", "中华人民共和国宪法", EVENT),
+    ("组织民法典宣传月、宪法宣传周等重要节点活动", "中华人民共和国民法典", EVENT),
+    ("开展宪法学习月活动", "中华人民共和国宪法", EVENT),
+    ("深入开展宪法宣传活动，共发放资料", "中华人民共和国宪法", EVENT),
+    ("开展民法典主题宣传月活动", "中华人民共和国民法典", EVENT),
+    # The law itself, also when the text promotes it.
+    ("认真学习宪法、民法典等法律", "中华人民共和国宪法", CITATION),
+    ("深入学习《宪法》", "中华人民共和国宪法", CITATION),
+    ("开展宪法宣传教育", "中华人民共和国宪法", CITATION),
+    # A title in 《》 is never an event, even before 宣传月.
+    ("开展《民法典》宣传月活动", "中华人民共和国民法典", CITATION),
+])
+def test_events_named_after_a_law_are_told_apart_from_citations(text, name, kind):
+    citation = find_cited_laws(text)[0]
+    assert (citation.name, citation.kind) == (name, kind)
 
 
 @pytest.mark.parametrize("text, article, cited", [
@@ -199,7 +241,7 @@ def test_summarises_citations_by_count_then_name():
     assert summarise_citations(citations) == (
         CitedLawCount(name="中华人民共和国民法典", category="法律", short_name="民法典", count=2),
         CitedLawCount(name="中华人民共和国宪法", category="宪法", short_name="宪法", count=1),
-        CitedLawCount(name="段园镇法治建设任务清单", category=UNCATALOGUED, short_name="段园镇法治建设任务清单", count=1),
+        CitedLawCount(name="段园镇法治建设任务清单", category=DOCUMENT, short_name="段园镇法治建设任务清单", count=1),
     )
 
 

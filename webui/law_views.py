@@ -33,6 +33,7 @@ from indexer.research import (
     LawSummary,
     ReportShare,
     citation_years,
+    cited_documents,
     cited_laws,
     copies_in_report,
     duplicate_group,
@@ -42,6 +43,7 @@ from indexer.research import (
     iter_group_members,
     law_categories,
     law_detail,
+    law_events,
     report_shares,
 )
 from indexer.search import SearchIndex, csv_lines
@@ -165,6 +167,7 @@ def law_detail_to_json(detail: LawDetail) -> dict:
         "aliases": list(detail.aliases),
         "status": detail.status,
         "by_section": [asdict(section) for section in detail.by_section],
+        "events": law_to_json(detail.events) if detail.events else None,
         "total": detail.law.passages,
         "page": detail.page,
         "per_page": detail.per_page,
@@ -209,6 +212,9 @@ def laws():
         # Every township may name its own local documents: a page lists the most cited, the exports all.
         uncatalogued=uncatalogued[:_UNCATALOGUED_SHOWN],
         uncatalogued_total=len(uncatalogued),
+        # Shown apart, never counted as citations: books and work lists, and events named after a law.
+        documents=cited_documents(index, sort)[:_UNCATALOGUED_SHOWN] if category is None else (),
+        events=law_events(index, sort) if category is None else (),
         categories=law_categories(index),
         years=citation_years(index),
         category=category,
@@ -221,7 +227,12 @@ def laws_json():
     """The JSON twin of /laws."""
     index = current_index()
     category, sort = _law_list_request(index, request.args)
-    return jsonify({"laws": [law_to_json(law) for law in cited_laws(index, category, sort)], "years": list(citation_years(index))})
+    return jsonify({
+        "laws": [law_to_json(law) for law in cited_laws(index, category, sort)],
+        "documents": [law_to_json(law) for law in cited_documents(index, sort)] if category is None else [],
+        "events": [law_to_json(law) for law in law_events(index, sort)] if category is None else [],
+        "years": list(citation_years(index)),
+    })
 
 
 @blueprint.route("/laws.csv")

@@ -35,10 +35,21 @@ NOTICES = {
     "bad_section": "“{value}”不是章节类型（{keys}），“{word}”已按正文检索。",
     "bad_sort": "没有“{value}”这种排序，已按相关度排序。",
     "bad_concordance_sort": "没有“{value}”这种语境排序，已按文档顺序列出。",
+    "uncited_law": "本索引中没有段落引用《{value}》。",
+    "unknown_law": "没有名为“{value}”的被引法律。",
 }
+# Added after uncited_law / unknown_law when the catalogue has names close to what was typed.
+NEAREST_LAWS = "最接近的名称：{nearest}。"
 
 
 def notice_text(notices: tuple[Notice, ...]) -> str:
     """The notices of a search as one Chinese paragraph ("" when the query was read as written)."""
     keys = "、".join(f"{key}（{label}）" for key, label in SECTION_LABELS.items())
-    return "".join(NOTICES[notice.code].format(keys=keys, **notice.parameters) for notice in notices)
+    return "".join(_worded(notice, keys) for notice in notices)
+
+
+def _worded(notice: Notice, keys: str) -> str:
+    sentence = NOTICES[notice.code].format(keys=keys, **notice.parameters)
+    if notice.parameters.get("nearest"):
+        sentence += NEAREST_LAWS.format(nearest=notice.parameters["nearest"])
+    return sentence

@@ -18,8 +18,15 @@ from flask import (
 )
 from markupsafe import Markup
 
-from indexer.parse import SECTION_LABELS
-from indexer.search import export_lines, export_passages, parse_query, search
+from indexer.parse import SECTION_LABELS, catalogue_fix_line, fields_to_fix
+from indexer.report import Report
+from indexer.search import (
+    count_cited_laws,
+    export_lines,
+    export_passages,
+    parse_query,
+    search,
+)
 from webui import links, messages
 from webui.describe import describe_search, report_name
 from webui.index_holder import current_index
@@ -81,13 +88,31 @@ def report(report_id: str):
     query = request.args.get("q", "")[: _settings().max_query_chars]
     phrases = parse_query(query).phrases if query else ()
     header, signature = front_matter(found)
-    laws = {}
-    for citation in found.cited_laws:
-        laws.setdefault(citation.name, [citation, 0])[1] += 1
     return render_template(
         "report.html", report=found, blocks=report_blocks(found, phrases), query=query,
-        header=header, signature=signature, laws=sorted(laws.values(), key=lambda item: -item[1]),
+        header=header, signature=signature, fix_line=_catalogue_fix(found), **_cited(found),
     )
+
+
+def _catalogue_fix(found: Report) -> str:
+    """The catalogue.csv line that would settle a report's warnings ("" without warnings)."""
+    if not found.warnings:
+        return ""
+    values = {"township": found.township, "county": found.county, "year": str(found.year or "")}
+    path = Path(found.source_path)
+    corpus = Path(_settings().corpus_dir).resolve()
+    relative = path.resolve().relative_to(corpus).as_posix() if path.is_absolute() and path.resolve().is_relative_to(corpus) else path.name
+    return catalogue_fix_line(relative, values, fields_to_fix(found.warnings, values))
+
+
+def _cited(found: Report) -> dict:
+    # Each law counted by the passages citing it; documents and events named after a law listed apart.
+    cited = count_cited_laws(found.passages)
+    return {
+        "laws": [row for row in cited if row["counts_as_law"]],
+        "documents": [row for row in cited if not row["counts_as_law"] and row["kind"] == "citation"],
+        "events": [row for row in cited if row["kind"] != "citation"],
+    }
 
 
 @blueprint.route("/reports/<report_id>/original")

@@ -1,8 +1,10 @@
 """Indexing: a corpus folder in, a new index generation out (Whoosh rank fields, the passage table with its
 bigram postings, near-duplicate groups, the stored reports), switched in only when complete.
 """
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from indexer.index.analysis import count_rank_words, phrase_keys, segmenter
-from indexer.index.build import BuildSummary, build_index
 from indexer.index.duplicates import (
     BOILERPLATE_REPORTS,
     NO_GROUP,
@@ -17,12 +19,33 @@ from indexer.index.generations import BuildError, BuildLocked, current_generatio
 from indexer.index.passage_table import read_passage_table
 from indexer.index.report_store import STORE_FOLDER, is_safe_report_id, load_report
 from indexer.index.schema import FACETS, HEADING_BOOST, BigramPostings, PassageTable
-from indexer.index.workers import BuildProgress, SkippedFile
+
+if TYPE_CHECKING:
+    from indexer.index.build import (
+        BuildSummary,
+        ReportWarnings,
+        build_index,
+        report_warnings,
+    )
+    from indexer.index.workers import BuildProgress, SkippedFile
+
+# The build (worker processes, every file format's reader) is loaded when a name of it is first asked for:
+# a search never needs it, and `fazhi search` starts faster without it.
+_BUILD_NAMES = {
+    "BuildSummary": "build", "ReportWarnings": "build", "build_index": "build", "report_warnings": "build",
+    "BuildProgress": "workers", "SkippedFile": "workers",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _BUILD_NAMES:
+        return getattr(import_module(f"indexer.index.{_BUILD_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BOILERPLATE_REPORTS", "FACETS", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
     "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "BuildError", "BuildLocked", "BuildProgress",
-    "BuildSummary", "PassageTable", "SkippedFile", "build_index", "comparable_text", "count_other_reports",
+    "BuildSummary", "PassageTable", "ReportWarnings", "SkippedFile", "build_index", "comparable_text", "count_other_reports",
     "count_rank_words", "current_generation", "is_safe_report_id", "load_report", "passage_signature", "phrase_keys",
-    "read_passage_table", "segmenter",
+    "read_passage_table", "report_warnings", "segmenter",
 ]

@@ -1,21 +1,23 @@
 """Text in, the terms the index is made of out: jieba words to rank by, character bigrams to match by.
 
-jieba is loaded once per process with a user dictionary made from our own data (law names, township
-names, data/domain_terms.txt). Both kinds of term are taken from the folded text (`fold_for_matching`),
-so full-width, traditional and upper-case forms of a word index and search as one.
+jieba is loaded once per process with our own words added (law names, township names, data/domain_terms.txt),
+from a dictionary prepared once per word list (dictionary.py). Both kinds of term are taken from the folded text
+(`fold_for_matching`), so full-width, traditional and upper-case forms of a word index and search as one.
 """
 from __future__ import annotations
 
-import logging
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
+from indexer.index.dictionary import default_cache_folder, prepared_tokenizer
 from indexer.parse import fold_for_matching, law_names_for_dictionary, township_names
 
 # A word counts for ranking when it holds a letter, digit or ideograph; punctuation and spaces do not.
@@ -34,15 +36,17 @@ def domain_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def segmenter() -> jieba.Tokenizer:
-    """Our own jieba tokenizer: the main dictionary loaded quietly, the domain words added. Once per process."""
-    # jieba reports its dictionary loading on stderr at DEBUG and INFO level.
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    for word in domain_words():
-        # Without a frequency jieba picks the smallest that keeps the word whole (法律明白人, not 法律|明白人).
-        tokenizer.add_word(word)
-    return tokenizer
+    """Our own jieba tokenizer: jieba's dictionary with the domain words added, prepared once per word list
+    (see dictionary.py) and loaded once per process."""
+    return prepared_tokenizer(domain_words, word_list_sources(), default_cache_folder())
+
+
+def word_list_sources() -> list[Path]:
+    """The files `domain_words` is made from: our data files and the code that reads and folds them."""
+    data = Path(str(resources.files("indexer") / "data"))
+    makers = (fold_for_matching, law_names_for_dictionary, township_names, domain_words)
+    code = {sys.modules[function.__module__].__file__ for function in makers}
+    return [*sorted(data.iterdir()), *(Path(name) for name in sorted(code) if name)]
 
 
 def rank_words(folded: str, mode: str = "index", keep_stops: bool = False) -> Iterator[tuple[str, int, int, int]]:

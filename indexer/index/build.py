@@ -64,7 +64,7 @@ from indexer.index.workers import (
     worker_count,
     worker_pool,
 )
-from indexer.parse import Catalogue, load_catalogue
+from indexer.parse import Catalogue, catalogue_fix_line, fields_to_fix, load_catalogue
 from indexer.pipeline import (
     PARSER_VERSION,
     relative_in_corpus,
@@ -90,6 +90,19 @@ class BuildSummary:
     passages_total: int
     skipped: tuple[SkippedFile, ...]
     seconds: float
+    # Every report in the index that extraction was unsure of (not only this build's), in path order.
+    warnings: tuple[ReportWarnings, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportWarnings:
+    """A report's warnings and the catalogue.csv line that would settle them."""
+
+    path: str  # relative to the corpus folder
+    report_id: str
+    warnings: tuple[str, ...]
+    fields: tuple[str, ...]  # the catalogue columns to fill in
+    catalogue_line: str
 
 
 def build_index(
@@ -195,7 +208,22 @@ def _summary(
         passages_total=len(live_rows),
         skipped=skipped,
         seconds=round(time.perf_counter() - started, 3),
+        warnings=report_warnings(table),
     )
+
+
+def report_warnings(table: PassageTable) -> tuple[ReportWarnings, ...]:
+    """The warnings of every report in a table, each with the catalogue.csv line that would settle them."""
+    found = []
+    for row, warnings in enumerate(table.report_warnings):
+        if not warnings:
+            continue
+        year = table.years[row]
+        values = {"township": table.townships[row], "county": table.counties[row], "year": str(year) if year else ""}
+        fields = fields_to_fix(warnings, values)
+        path = table.source_paths[row]
+        found.append(ReportWarnings(path, table.report_ids[row], warnings, fields, catalogue_fix_line(path, values, fields)))
+    return tuple(sorted(found, key=lambda item: item.path))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ class PassageRow:
     report_id: str
     section_type: str
     laws: tuple[str, ...]
+    law_events: tuple[str, ...]
+    documents: tuple[str, ...]
     match_text: str
     heading_end: int
     word_boundaries: bytes  # analysis.boundary_bits of the match text
@@ -50,12 +52,13 @@ class ReportRow:
     source_path: str
     source_hash: str
     content_hash: str
+    warnings: tuple[str, ...]
 
 
 # Table column → field of the row dataclass that fills it.
 _PASSAGE_COLUMNS = {
-    "section_types": "section_type", "laws": "laws", "match_texts": "match_text", "heading_ends": "heading_end",
-    "word_boundaries": "word_boundaries",
+    "section_types": "section_type", "laws": "laws", "law_events": "law_events", "documents": "documents",
+    "match_texts": "match_text", "heading_ends": "heading_end", "word_boundaries": "word_boundaries",
     "text_lengths": "text_length", "heading_lengths": "heading_length",
 }
 
@@ -63,6 +66,7 @@ _PASSAGE_COLUMNS = {
 _REPORT_COLUMNS = {
     "titles": "title", "townships": "township", "counties": "county", "cities": "city", "provinces": "province",
     "years": "year", "source_paths": "source_path", "source_hashes": "source_hash", "content_hashes": "content_hash",
+    "report_warnings": "warnings",
 }
 
 
@@ -89,7 +93,7 @@ def assemble_table(
             if reader.is_deleted(document_number):
                 columns["passage_ids"].append("")
                 columns["report_rows"].append(-1)
-                _append(columns, _PASSAGE_COLUMNS, PassageRow("", "", (), "", 0, b"\x01", 0, 0))
+                _append(columns, _PASSAGE_COLUMNS, PassageRow("", "", (), (), (), "", 0, b"\x01", 0, 0))
                 continue
             row = passage_rows.get(passage_id) or _previous_passage(previous, previous_rows[passage_id])
             if row.report_id not in report_numbers:
@@ -100,7 +104,7 @@ def assemble_table(
             columns["passage_ids"].append(passage_id)
             columns["report_rows"].append(report_numbers[row.report_id])
             _append(columns, _PASSAGE_COLUMNS, row)
-    cited = {law for laws in columns["laws"] for law in laws}
+    cited = {law for column in ("laws", "law_events", "documents") for laws in columns[column] for law in laws}
     return PassageTable(
         format=INDEX_FORMAT,
         document_count=document_count,

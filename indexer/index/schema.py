@@ -19,7 +19,7 @@ from whoosh.system import pack_uint
 from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.bin"
@@ -85,7 +85,9 @@ class PassageTable:
     passage_ids: list[str]
     report_rows: list[int]
     section_types: list[str]
-    laws: list[tuple[str, ...]]  # canonical names cited in each passage
+    laws: list[tuple[str, ...]]  # canonical names cited in each passage (citations of laws only)
+    law_events: list[tuple[str, ...]]  # laws each passage names an event after (宪法宣传周 → 中华人民共和国宪法)
+    documents: list[tuple[str, ...]]  # books and work lists each passage cites (《段园镇法治建设任务清单》)
     # The document number of the leader of the passage's near-duplicate group, or -1 when no other
     # report holds a near-copy (see duplicates.py).
     duplicate_groups: list[int]
@@ -96,7 +98,7 @@ class PassageTable:
     word_boundaries: list[bytes]
     text_lengths: list[int]  # jieba words in the text, for BM25
     heading_lengths: list[int]
-    law_labels: dict[str, str]  # canonical name → short label
+    law_labels: dict[str, str]  # canonical name → short label (of laws, events' laws and documents)
     report_ids: list[str]
     titles: list[str]
     townships: list[str]
@@ -107,6 +109,7 @@ class PassageTable:
     source_paths: list[str]  # relative to the corpus folder
     source_hashes: list[str]  # of the file and its catalogue entry, to skip unchanged files
     content_hashes: list[str]  # Report.content_hash: the version of the report kept in the report store
+    report_warnings: list[tuple[str, ...]]  # Report.warnings: what extraction was unsure of
     # Report id → (source hash, path, reason) of files that could not be indexed, so an unchanged broken
     # file is reported again without parsing it again.
     skipped_files: dict[str, tuple[str, str, str]]

@@ -34,9 +34,9 @@ from indexer.index.analysis import (
 from indexer.index.duplicates import passage_signature
 from indexer.index.passage_table import PassageRow, ReportRow
 from indexer.index.report_store import save_report
-from indexer.parse import Catalogue, fold_for_matching
+from indexer.parse import DOCUMENT, Catalogue, counts_as_law, fold_for_matching
 from indexer.pipeline import parse_report
-from indexer.report import Report, SkippedFile, UnreadableDocument
+from indexer.report import EVENT, Report, SkippedFile, UnreadableDocument
 
 # Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker holds its segment's
 # postings in memory until it writes them (_TermPool, about 100 postings a passage), so this bounds a
@@ -114,7 +114,9 @@ def _analyse_report(
         folded_text = fold_for_matching(passage.text)
         text_words, text_boundaries = count_words_and_boundaries(folded_text)
         heading_words = count_heading_words(folded_heading)
-        laws = tuple(sorted({citation.name for citation in passage.cited_laws}))
+        laws = tuple(sorted({citation.name for citation in passage.cited_laws if counts_as_law(citation)}))
+        law_events = tuple(sorted({citation.name for citation in passage.cited_laws if citation.kind == EVENT}))
+        cited_documents = tuple(sorted({citation.name for citation in passage.cited_laws if citation.category == DOCUMENT}))
         document = {
             "passage_id": passage.passage_id,
             "report_id": report.report_id,
@@ -133,6 +135,8 @@ def _analyse_report(
             report_id=report.report_id,
             section_type=passage.section_type,
             laws=laws,
+            law_events=law_events,
+            documents=cited_documents,
             match_text=match_text,
             heading_end=len(folded_heading),
             word_boundaries=boundary_bits(boundaries, len(match_text)),
@@ -145,7 +149,7 @@ def _analyse_report(
         documents.append(document)
     report_row = ReportRow(
         report.title, report.township, report.county, report.city, report.province, report.year,
-        source.relative_path, source.source_hash, report.content_hash,
+        source.relative_path, source.source_hash, report.content_hash, report.warnings,
     )
     return AnalysedReport(report.report_id, report_row, tuple(passages)), documents
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +63,37 @@ def load_catalogue(corpus_root: Path) -> Catalogue:
     except (OSError, UnicodeDecodeError) as error:
         return Catalogue({}, (f"{path} could not be read ({error}); save it as UTF-8 CSV.",))
     return parse_catalogue(text, source=str(path))
+
+
+# The column order of a suggested line, as README's example writes it.
+FIX_COLUMNS = ("file", "township", "county", "city", "province", "division_code", "year", "date", "issuer", "title")
+
+# Which column a warning asks for, by the words it uses (places.py, frame.py and pipeline.py write them).
+_FIELD_WORDS = (
+    ("set county", "county"), ("no county", "county"), ("city or province", "province"),
+    ("township", "township"), ("year", "year"), ("date", "date"),
+)
+
+
+def fields_to_fix(warnings: Iterable[str], values: dict[str, str]) -> tuple[str, ...]:
+    """The catalogue columns that would settle a report's warnings: those the warnings name, and an empty
+    township, county or year (a report without them cannot be filtered by them)."""
+    wanted: list[str] = []
+    for warning in warnings:
+        lowered = warning.lower()
+        wanted += [field for words, field in _FIELD_WORDS if words in lowered]
+    wanted += [field for field in ("township", "county", "year") if not values.get(field)]
+    return tuple(field for field in FIX_COLUMNS if field in wanted)
+
+
+def catalogue_fix_line(file: str, values: dict[str, str], fields: Iterable[str]) -> str:
+    """A catalogue.csv line for `file` holding what was extracted, with <field> where a value is to be filled in:
+    anhui-duji-duanyuan-2024.txt,段园镇,<county>,,,,2024,,,"""
+    to_fill = set(fields)
+    row = [file] + [
+        f"<{column}>" if column in to_fill else values.get(column, "") if column in ("township", "county", "year") else ""
+        for column in FIX_COLUMNS[1:]
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(row)
+    return buffer.getvalue()

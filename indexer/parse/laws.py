@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
+from indexer.parse.citation_kinds import classify_citations
 from indexer.parse.normalize import fold_for_matching
 from indexer.report import LawCitation
 
@@ -193,7 +194,8 @@ def law_names_for_dictionary() -> list[str]:
 
 
 def find_cited_laws(text: str) -> tuple[LawCitation, ...]:
-    """Every law cited in `text`, in text order: 《》 titles and bare catalogue names, each with its article."""
+    """Every law cited in `text`, in text order: 《》 titles and bare catalogue names, each with its article and
+    kind (an event named after a law, 宪法宣传周, is told apart; see citation_kinds.py)."""
     catalogue = law_catalogue()
     folded = _matching_text(text)
     citations: list[LawCitation] = []
@@ -208,7 +210,7 @@ def find_cited_laws(text: str) -> tuple[LawCitation, ...]:
         covered_until = match.end()
     masked = "".join(masked_pieces) + folded[covered_until:]
     citations += _bare_citations(catalogue, text, masked)
-    return tuple(sorted(citations, key=lambda citation: citation.start))
+    return classify_citations(text, tuple(sorted(citations, key=lambda citation: citation.start)))
 
 
 def summarise_citations(citations: Iterable[LawCitation]) -> tuple[CitedLawCount, ...]:

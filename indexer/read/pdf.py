@@ -5,12 +5,10 @@ Lines stay broken where the layout broke them; joining them is the normalise sta
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 from pathlib import Path
-
-import pypdf
-from pypdf.errors import DependencyError, PyPdfError
 
 from indexer.read.decode import one_paragraph_per_line
 from indexer.report import SourceDocument, UnreadableDocument
@@ -24,12 +22,20 @@ _PAGE_NUMBER = re.compile(
     r"|page\s+\d{1,4}(?:\s+of\s+\d{1,4})?)$",
     re.IGNORECASE,
 )
+# pypdf logs what it repairs ("invalid pdf header", "EOF marker not found") as warnings, which Python would print
+# on stderr; a file we cannot read gets our one sentence instead, and one we can read needs no repair notes.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
+
 # Some Chinese PDF fonts map glyphs to Kangxi radicals (⼀ U+2F00) instead of the ideographs (一 U+4E00).
 _KANGXI_RADICALS = re.compile("[\u2f00-\u2fd5]")
 
 
 def read_pdf(path: Path, data: bytes) -> SourceDocument:
     """The text layer of every page, lines as the PDF lays them out, running page numbers dropped."""
+    # Imported here: pypdf takes a third of a second to import, and most corpora hold no PDF.
+    import pypdf
+    from pypdf.errors import DependencyError, PyPdfError
+
     damaged = f"{path} is damaged and cannot be read as a PDF; download it again or re-save it from a PDF reader."
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))

@@ -30,6 +30,7 @@ from indexer.search import (
     parse_query,
     passage_fields,
     spans_whole_words,
+    unknown_law_notices,
     whole_word_rows,
 )
 
@@ -143,7 +144,7 @@ def concordance(
 ) -> Concordance:
     """One page of the occurrences of the query's phrases in the matching passages, in the sort order."""
     plan = _plan(index, query_text, filters, match_words)
-    notices = list(plan.matched.parsed.notices)
+    notices = [*plan.matched.parsed.notices, *unknown_law_notices(index, plan.matched.parsed.filters.combined(filters).law)]
     if sort not in CONCORDANCE_SORTS:
         notices.append(make_notice("bad_concordance_sort", value=sort))
         sort = "document"

@@ -1,15 +1,23 @@
 """An opened index in, what its passages cite out: every law and document with reports, passages and
 townships per year, and for one law its section types and citing passages with the citing sentence.
 
-Counts come from the passage table (a passage cites a law or not); categories from the law catalogue,
-so documents the catalogue lacks come out as 未收录 (UNCATALOGUED) and can be listed apart.
+Counts come from the passage table (a passage cites a law or not, however often it names it); categories from
+the law catalogue, so documents the catalogue lacks come out as 未收录 (UNCATALOGUED) and can be listed apart.
+Books and work lists (DOCUMENT) and events named after a law (宪法宣传周) have columns of their own and are
+counted apart, never as citations of a law.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.parse import SECTION_LABELS, UNCATALOGUED, fold_for_matching, law_catalogue
+from indexer.parse import (
+    DOCUMENT,
+    SECTION_LABELS,
+    UNCATALOGUED,
+    fold_for_matching,
+    law_catalogue,
+)
 from indexer.search import SearchIndex, passage_fields, passage_url
 
 LAW_SORTS = ("reports", "passages", "name")
@@ -92,6 +100,7 @@ class LawDetail:
     aliases: tuple[str, ...]
     status: str  # 现行有效 / 已废止 … as the catalogue says, "" when unknown
     by_section: tuple[SectionCount, ...]  # most passages first
+    events: LawSummary | None  # passages naming an event after the law (宪法宣传周), counted apart
     page: int
     per_page: int
     passages: tuple[CitingPassage, ...]  # newest reports first
@@ -102,7 +111,20 @@ def cited_laws(index: SearchIndex, category: str | None = None, sort: str = "rep
 
     `sort` is reports (then passages), passages (then reports) or name.
     """
-    summaries = [summary for summary in _all_summaries(index).values() if category in (None, summary.category)]
+    return _sorted([summary for summary in _all_summaries(index).values() if category in (None, summary.category)], sort)
+
+
+def cited_documents(index: SearchIndex, sort: str = "reports") -> tuple[LawSummary, ...]:
+    """Books and work lists the passages cite (《习近平法治思想学习纲要》), most cited first: documents, not laws."""
+    return _sorted(list(_all_summaries(index, "documents").values()), sort)
+
+
+def law_events(index: SearchIndex, sort: str = "reports") -> tuple[LawSummary, ...]:
+    """Laws that events named in the passages are named after (国家宪法日, 民法典宣传月), most mentioned first."""
+    return _sorted(list(_all_summaries(index, "law_events").values()), sort)
+
+
+def _sorted(summaries: list[LawSummary], sort: str) -> tuple[LawSummary, ...]:
     if sort == "name":
         return tuple(sorted(summaries, key=lambda summary: summary.name))
     if sort == "passages":
@@ -125,21 +147,25 @@ def citation_years(index: SearchIndex) -> tuple[int, ...]:
 def find_law(index: SearchIndex, name: str) -> str | None:
     """The name the index knows a law by, from any alias or spelling (《民法典》, 民法典 …), or None.
 
-    A catalogued law is found even when no passage cites it; an uncatalogued title only when one does.
+    A catalogued law is found even when no passage cites it; an uncatalogued title or document only when one does.
     """
     wanted = name.strip()
     entry = law_catalogue().resolve(wanted)
     if entry is not None:
         return entry.canonical_name
     folded = fold_for_matching(wanted.strip("《》"))
-    return next((cited for cited in index.law_names if fold_for_matching(cited) == folded), None)
+    known = [*index.law_names, *_all_summaries(index, "documents")]
+    return next((cited for cited in known if fold_for_matching(cited) == folded), None)
 
 
 def law_detail(index: SearchIndex, name: str, page: int = 1, per_page: int = 20) -> LawDetail:
-    """The law `find_law` named: counts by year and section type, and one page of the citing passages."""
+    """The law (or document) `find_law` named: counts by year and section type, one page of the citing passages,
+    and the events named after it, counted apart."""
     table = index.table
-    rows = [row for row in index.live_rows if name in table.laws[row]]
-    summary = _all_summaries(index).get(name) or _summary(index, name, {})
+    column = "documents" if name in _all_summaries(index, "documents") and name not in _all_summaries(index) else "laws"
+    cited_in = getattr(table, column)
+    rows = [row for row in index.live_rows if name in cited_in[row]]
+    summary = _all_summaries(index, column).get(name) or _summary(index, name, {})
     entry = law_catalogue().resolve(name)
     passages = Counter(table.section_types[row] for row in rows)
     reports = Counter(section for section, _ in {(table.section_types[row], table.report_rows[row]) for row in rows})
@@ -156,6 +182,7 @@ def law_detail(index: SearchIndex, name: str, page: int = 1, per_page: int = 20)
         aliases=entry.aliases if entry else (),
         status=entry.status if entry else "",
         by_section=by_section,
+        events=_all_summaries(index, "law_events").get(name),
         page=max(page, 1),
         per_page=per_page,
         passages=shown,
@@ -186,24 +213,25 @@ def citing_sentences(text: str, spans: list[tuple[int, int]]) -> tuple[CitingSen
     )
 
 
-def _all_summaries(index: SearchIndex) -> dict[str, LawSummary]:
-    """Every cited law's summary, computed once per opened index."""
-    key = "law summaries"
+def _all_summaries(index: SearchIndex, column: str = "laws") -> dict[str, LawSummary]:
+    """Every cited law's (document's, event's) summary from a column of the table, computed once per opened index."""
+    key = f"law summaries: {column}"
     if key not in index._cache:
         table = index.table
+        cited_in = getattr(table, column)
         # (law, report row) → passages of that report citing the law
         by_report: dict[str, Counter] = {}
         for row in index.live_rows:
-            laws = table.laws[row]
+            laws = cited_in[row]
             if laws:
                 report_row = table.report_rows[row]
                 for law in laws:
                     by_report.setdefault(law, Counter())[report_row] += 1
-        index._cache[key] = {name: _summary(index, name, counts) for name, counts in by_report.items()}
+        index._cache[key] = {name: _summary(index, name, counts, column) for name, counts in by_report.items()}
     return index._cache[key]
 
 
-def _summary(index: SearchIndex, name: str, passages_by_report: dict[int, int]) -> LawSummary:
+def _summary(index: SearchIndex, name: str, passages_by_report: dict[int, int], column: str = "laws") -> LawSummary:
     """A law's counts from how many of each report's passages cite it."""
     entry = law_catalogue().resolve(name)
     years: dict[int | None, list[int]] = {}
@@ -221,7 +249,7 @@ def _summary(index: SearchIndex, name: str, passages_by_report: dict[int, int]) 
     return LawSummary(
         name=name,
         short_name=entry.short_name if entry else index.table.law_labels.get(name, name),
-        category=entry.category if entry else UNCATALOGUED,
+        category=entry.category if entry else DOCUMENT if column == "documents" else UNCATALOGUED,
         reports=len(passages_by_report),
         passages=sum(passages_by_report.values()),
         townships=len(set().union(*places.values())) if places else 0,
@@ -242,7 +270,8 @@ def _citing_passage(index: SearchIndex, row: int, stored: dict, name: str) -> Ci
     offset = stored.get("start", 0)
     spans = []
     for citation in stored.get("cited_laws", ()):
-        if citation.get("name") != name:
+        # Events named after the law (宪法宣传周) are not its citations.
+        if citation.get("name") != name or citation.get("kind", "citation") != "citation":
             continue
         # Stored spans are offsets in the report text; the passage starts at `offset`.
         start, end = citation["start"] - offset, citation["end"] - offset

@@ -2,6 +2,12 @@
 all hits, and the JSON shapes the CLI and the API share, out. Matching is exact (bigrams, then substrings).
 """
 from indexer.search.facets import FacetValue, apply_filters
+from indexer.search.law_names import (
+    LawNameCheck,
+    check_law_name,
+    nearest_law_names,
+    unknown_law_notices,
+)
 from indexer.search.matching import matching_rows
 from indexer.search.notices import NOTICE_CODES, Notice, NoticeText, make_notice, notices_to_json
 from indexer.search.opened_index import (
@@ -46,11 +52,12 @@ from indexer.search.word_matching import (
 )
 
 __all__ = [
-    "MATCH_MODES", "NOTICE_CODES", "SORTS", "FacetValue", "IndexUnavailable", "Notice", "NoticeText", "ParsedQuery",
-    "SearchFilters", "SearchIndex", "SearchResult", "apply_filters", "build_filters", "count_cited_laws", "csv_lines",
-    "export_lines", "export_passages", "exported_passage_to_json", "folded_groups", "holds_whole_words", "make_notice",
-    "notices_to_json", "spans_whole_words", "whole_word_rows",
-    "filters_to_json", "mark_text", "matching_rows", "open_search_index", "parse_query", "parse_year", "passage_fields",
-    "passage_to_json", "passage_url", "report_to_json", "search", "search_result_to_json", "section_type_key",
-    "spreadsheet_cell", "unreadable_to_json",
+    "FacetValue", "IndexUnavailable", "LawNameCheck", "MATCH_MODES", "NOTICE_CODES", "Notice", "NoticeText",
+    "ParsedQuery", "SORTS", "SearchFilters", "SearchIndex", "SearchResult", "apply_filters", "build_filters",
+    "check_law_name", "count_cited_laws", "csv_lines", "export_lines", "export_passages",
+    "exported_passage_to_json", "filters_to_json", "folded_groups", "holds_whole_words", "make_notice", "mark_text",
+    "matching_rows", "nearest_law_names", "notices_to_json", "open_search_index", "parse_query", "parse_year",
+    "passage_fields", "passage_to_json", "passage_url", "report_to_json", "search", "search_result_to_json",
+    "section_type_key", "spans_whole_words", "spreadsheet_cell", "unknown_law_notices", "unreadable_to_json",
+    "whole_word_rows",
 ]

@@ -1,7 +1,7 @@
 """What a search did with input it could not read, as values (a code and the words concerned), never sentences.
 
 Each interface words them in its own language: the web app and the JSON twins in Chinese
-(webui/messages.py), the terminal in English (indexer/cli_notices.py).
+(webui/messages.py), the terminal in English (indexer/cli/notices.py).
 """
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ NOTICE_CODES = {
     "bad_section": ("value", "word"),  # section:foo, searched as text
     "bad_sort": ("value",),  # a search sort order we do not know; sorted by relevance
     "bad_concordance_sort": ("value",),  # a concordance order we do not know; document order
+    "uncited_law": ("value", "nearest"),  # law:宪法 — catalogued, but no passage of this index cites it
+    "unknown_law": ("value", "nearest"),  # law:xyz — neither catalogued nor cited; the nearest names ("" for none)
 }
 
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from indexer.index import FACETS
 from indexer.report import LawCitation
 from indexer.search.facets import FacetValue, apply_filters, facet_values, reports_of
+from indexer.search.law_names import unknown_law_notices
 from indexer.search.matching import matching_rows, without_boilerplate
 from indexer.search.notices import Notice, make_notice
 from indexer.search.opened_index import SearchIndex, passage_fields
@@ -100,7 +101,7 @@ def search(
     parsed = parse_query(query_text)
     groups = folded_groups(parsed)
     combined = parsed.filters.combined(filters)
-    notices = list(parsed.notices)
+    notices = [*parsed.notices, *unknown_law_notices(index, combined.law)]
     if sort not in SORTS:
         notices.append(make_notice("bad_sort", value=sort))
         sort = "relevance"

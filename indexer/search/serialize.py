@@ -5,8 +5,8 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from indexer.parse import SECTION_LABELS
-from indexer.report import LawCitation, Passage, Report, Section
+from indexer.parse import DOCUMENT, SECTION_LABELS, counts_as_law
+from indexer.report import EVENT, LawCitation, Passage, Report, Section
 from indexer.search.notices import NoticeText, notices_to_json
 from indexer.search.spreadsheet import csv_lines
 
@@ -24,7 +24,7 @@ def section_to_json(section: Section) -> dict:
 
 def citation_to_json(citation: LawCitation) -> dict:
     """A cited law as a passage lists it."""
-    data = {"name": citation.name, "category": citation.category}
+    data = {"name": citation.name, "category": citation.category, "kind": citation.kind}
     if citation.article:
         data["article"] = citation.article
     return data
@@ -44,16 +44,30 @@ def passage_to_json(passage: Passage) -> dict:
     }
 
 
-def count_cited_laws(citations: tuple[LawCitation, ...]) -> list[dict]:
-    """One row per law with how often the report cites it, most cited first."""
-    counts = Counter(citation.name for citation in citations)
-    first = {}
-    for citation in citations:
-        first.setdefault(citation.name, citation)
+def count_cited_laws(passages: Iterable[Passage]) -> list[dict]:
+    """One row per law (or document, or event named after a law) a report cites: `count` is how many of its
+    passages cite it (a passage naming it twice counts once), `mentions` how often it is named. Citations of
+    laws first, then documents, then events; most cited first within each."""
+    passages_citing: Counter = Counter()
+    mentions: Counter = Counter()
+    first: dict[tuple[str, str], LawCitation] = {}
+    for passage in passages:
+        keys = [(citation.name, citation.kind) for citation in passage.cited_laws]
+        mentions.update(keys)
+        passages_citing.update(set(keys))
+        for key, citation in zip(keys, passage.cited_laws):
+            first.setdefault(key, citation)
     return [
-        {"name": name, "category": first[name].category, "short_name": first[name].label, "count": count}
-        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        {"name": name, "category": first[name, kind].category, "short_name": first[name, kind].label, "kind": kind,
+         "counts_as_law": counts_as_law(first[name, kind]), "count": count, "mentions": mentions[name, kind]}
+        for (name, kind), count in sorted(passages_citing.items(), key=lambda item: (
+            _group_of(first[item[0]]), -item[1], item[0][0]))
     ]
+
+
+def _group_of(citation: LawCitation) -> int:
+    # Laws, then documents, then events.
+    return 0 if counts_as_law(citation) else 2 if citation.kind == EVENT else 1
 
 
 def report_to_json(report: Report) -> dict:
@@ -73,7 +87,7 @@ def report_to_json(report: Report) -> dict:
         "source_format": report.source_format,
         "sections": [section_to_json(section) for section in report.sections],
         "passages": [passage_to_json(passage) for passage in report.passages],
-        "cited_laws": count_cited_laws(report.cited_laws),
+        "cited_laws": count_cited_laws(report.passages),
         "warnings": list(report.warnings),
     }
 
@@ -164,6 +178,7 @@ def search_result_to_json(result, notice_text: NoticeText) -> dict:
 EXPORT_COLUMNS = (
     "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
     "section_type", "section_label", "heading_path", "url", "text", "cited_laws", "duplicate_reports", "across_words",
+    "cited_documents", "law_events",
 )
 
 
@@ -181,5 +196,9 @@ def _export_rows(passages: Iterable) -> Iterator[list]:
     for passage in passages:
         row = exported_passage_to_json(passage)
         row["heading_path"] = " › ".join(row["heading_path"])
-        row["cited_laws"] = "；".join(law["name"] for law in row["cited_laws"])
-        yield [row[column] for column in EXPORT_COLUMNS]
+        # Each name once; documents and events named after a law in columns of their own, as /laws counts them.
+        citations = passage.cited_laws
+        row["cited_laws"] = "；".join(dict.fromkeys(law.name for law in citations if counts_as_law(law)))
+        row["cited_documents"] = "；".join(dict.fromkeys(law.name for law in citations if law.category == DOCUMENT))
+        row["law_events"] = "；".join(dict.fromkeys(law.name for law in citations if law.kind == EVENT))
+        yield [row[column] if row[column] is not None else "" for column in EXPORT_COLUMNS]

@@ -2,49 +2,48 @@
 from __future__ import annotations
 
 import argparse
-import html
+import difflib
 import json
 import multiprocessing
+import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from indexer.cli_notices import notice_text
-from indexer.index import BuildError, BuildProgress, BuildSummary, build_index
+from indexer.cli.output import (
+    format_build_summary,
+    format_concordance,
+    format_report,
+    format_search_result,
+    skip_sentence,
+)
+
+# Only what building the argument parser needs is imported here: `fazhi --help` must not load jieba or Whoosh.
+# Each command imports the stages it runs.
 from indexer.parse import SECTION_LABELS
-from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX, parse_report
-from indexer.read import FOLLOW_OPTION, find_report_files
-from indexer.report import Report, Section, UnreadableDocument
-from indexer.research import (
-    CONCORDANCE_MAX_PER_PAGE,
-    CONCORDANCE_SORTS,
-    Concordance,
-    ConcordanceLine,
-    concordance,
-    concordance_lines,
-)
-from indexer.search import (
-    SORTS,
-    IndexUnavailable,
-    SearchResult,
-    build_filters,
-    count_cited_laws,
-    export_lines,
-    export_passages,
-    open_search_index,
-    report_to_json,
-    search,
-    search_result_to_json,
-    unreadable_to_json,
-)
+from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX
+from indexer.read import FOLLOW_OPTION
+
+if TYPE_CHECKING:
+    from indexer.index import BuildProgress
+    from indexer.search import SearchFilters, SearchIndex
+
+# The choices of --sort, as indexer.search.SORTS and indexer.research.CONCORDANCE_SORTS say (a test keeps them equal).
+SEARCH_SORTS = ("relevance", "year", "township")
+KWIC_SORTS = ("document", "left", "right")
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `fazhi` console script."""
     parser = build_parser()
-    arguments = parser.parse_args(argv)
+    arguments, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # argparse would blame the top-level command; the subcommand's usage and the option meant help more.
+        command_parser = getattr(arguments, "command_parser", parser)
+        command_parser.error(_unknown_arguments_sentence(command_parser, unknown))
     if not hasattr(arguments, "run"):
         parser.print_help()
         return 2
@@ -55,6 +54,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _unknown_arguments_sentence(parser: argparse.ArgumentParser, unknown: list[str]) -> str:
+    options = [option for action in parser._actions for option in action.option_strings]
+    sentences = [f"unrecognized arguments: {' '.join(unknown)}"]
+    for argument in unknown:
+        if argument.startswith("-"):
+            nearest = difflib.get_close_matches(argument.split("=")[0], options, n=1, cutoff=0.6)
+            if nearest:
+                sentences.append(f"did you mean {nearest[0]}?")
+    return "; ".join(sentences)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a readable outline")
     inspect.add_argument("--corpus", type=Path, default=None, help="the corpus folder, for report ids and catalogue.csv (default: the file's folder)")
     inspect.add_argument(FOLLOW_OPTION, action="store_true", help="in a folder, also read files that symbolic links lead to outside it")
-    inspect.set_defaults(run=run_inspect)
+    inspect.set_defaults(run=run_inspect, command_parser=inspect)
 
     index = commands.add_parser(
         "index",
@@ -87,7 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_place_options(index)
     index.add_argument("--rebuild", action="store_true", help="re-parse every file instead of only new and changed ones")
-    index.set_defaults(run=run_index)
+    index.add_argument(
+        "--warnings", type=_warnings_shown, default=10, metavar="N|all",
+        help="how many reports with warnings to list, each with the catalogue.csv line that settles them "
+        "(default 10; all; 0 for none)",
+    )
+    index.set_defaults(run=run_index, command_parser=index)
 
     search_command = commands.add_parser(
         "search",
@@ -100,10 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filter_options(search_command)
     search_command.add_argument("--page", type=int, default=1, help="page number (default 1)")
     search_command.add_argument("--per-page", type=int, default=10, help="hits per page (default 10, at most 100)")
-    search_command.add_argument("--sort", choices=SORTS, default="relevance", help="order of hits (default relevance)")
+    search_command.add_argument("--sort", choices=SEARCH_SORTS, default="relevance", help="order of hits (default relevance)")
     search_command.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
     search_command.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    search_command.set_defaults(run=run_search)
+    search_command.add_argument(
+        "--base-url", default=None, metavar="URL",
+        help=f"where `fazhi serve` answers, to print clickable hit links (default $FAZHI_BASE_URL or {DEFAULT_BASE_URL}; "
+        "'' prints them relative)",
+    )
+    search_command.set_defaults(run=run_search, command_parser=search_command)
 
     kwic = commands.add_parser(
         "kwic",
@@ -114,10 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kwic.add_argument("query", help="the word or phrase to find (query syntax as in search)")
     _add_filter_options(kwic)
-    kwic.add_argument("--sort", choices=CONCORDANCE_SORTS, default="document", help="document order (default), or by the left or right context")
+    kwic.add_argument("--sort", choices=KWIC_SORTS, default="document", help="document order (default), or by the left or right context")
     kwic.add_argument("--limit", type=int, default=50, help="lines to print (default 50, 0 for all)")
     kwic.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
-    kwic.set_defaults(run=run_kwic)
+    kwic.set_defaults(run=run_kwic, command_parser=kwic)
 
     export = commands.add_parser(
         "export",
@@ -130,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="jsonl (default) or csv (UTF-8 with BOM, opens in Excel)")
     export.add_argument("--output", type=Path, default=None, help="file to write (default: standard output)")
     export.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
-    export.set_defaults(run=run_export)
+    export.set_defaults(run=run_export, command_parser=export)
 
     serve = commands.add_parser(
         "serve",
@@ -142,8 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-    serve.set_defaults(run=run_serve)
+    serve.set_defaults(run=run_serve, command_parser=serve)
     return parser
+
+
+def _warnings_shown(value: str) -> int | None:
+    if value == "all":
+        return None
+    if value.isdigit():
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{value} is not a number of reports or all")
 
 
 def _add_place_options(parser: argparse.ArgumentParser) -> None:
@@ -171,7 +199,32 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _filters(arguments: argparse.Namespace):
+def _filters(arguments: argparse.Namespace, index: SearchIndex) -> SearchFilters | None:
+    """The filter options, or None after a sentence on stderr when one cannot be read (nothing is searched then)."""
+    from indexer.search import (
+        build_filters,
+        check_law_name,
+        parse_year,
+        section_type_key,
+    )
+
+    problems = []
+    for value in arguments.year:
+        if parse_year(value) is None:
+            problems.append(f"--year {value} is not a year: give one like 2023 or a range like 2021..2024.")
+    for value in arguments.section:
+        if section_type_key(value) is None:
+            accepted = ", ".join(f"{key} ({label})" for key, label in SECTION_LABELS.items())
+            problems.append(f"--section {value} is not a section type: give one of {accepted}.")
+    for value in arguments.law:
+        check = check_law_name(index, value) if value.strip() else None
+        if check is not None and not check.catalogued and not check.cited:
+            nearest = f" Nearest names: {'、'.join(check.nearest)}." if check.nearest else ""
+            problems.append(f"--law {value}: no cited law has that name.{nearest}")
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return None
     filters, notices = build_filters(
         township=arguments.township, county=arguments.county, province=arguments.province,
         year=arguments.year, section_type=arguments.section, law=arguments.law,
@@ -181,7 +234,9 @@ def _filters(arguments: argparse.Namespace):
     return filters
 
 
-def _open_index(index_dir: Path):
+def _open_index(index_dir: Path) -> SearchIndex | None:
+    from indexer.search import IndexUnavailable, open_search_index
+
     try:
         return open_search_index(index_dir)
     except IndexUnavailable as problem:
@@ -191,6 +246,8 @@ def _open_index(index_dir: Path):
 
 def run_index(arguments: argparse.Namespace) -> int:
     """`fazhi index`: build incrementally, show progress on a terminal, summarise."""
+    from indexer.index import BuildError, build_index
+
     progress = _progress_bar if sys.stderr.isatty() else None
     try:
         summary = build_index(
@@ -205,7 +262,7 @@ def run_index(arguments: argparse.Namespace) -> int:
         return 130
     if progress:
         print(file=sys.stderr)
-    print(format_build_summary(summary))
+    print(format_build_summary(summary, getattr(arguments, "warnings", 10)))
     return 0
 
 
@@ -237,47 +294,43 @@ def _progress_bar(progress: BuildProgress) -> None:
     print(f"\r[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} {name:<30}", end="", file=sys.stderr, flush=True)
 
 
-def format_build_summary(summary: BuildSummary) -> str:
-    """What a build did, in a few lines."""
-    lines = [
-        f"Indexed {summary.reports_indexed} new or changed reports ({summary.passages_indexed} passages); "
-        f"{summary.reports_unchanged} unchanged, {summary.reports_removed} removed.",
-        f"The index in {summary.index_dir} now holds {summary.reports_total} reports and {summary.passages_total} passages "
-        f"({summary.seconds:.1f} s).",
-    ]
-    if summary.skipped:
-        lines.append(f"Skipped {len(summary.skipped)} files:")
-        lines.extend(f"  {item.path}: {item.reason}" for item in summary.skipped)
-    return "\n".join(lines)
-
-
 def run_search(arguments: argparse.Namespace) -> int:
     """`fazhi search`: one page of hits with facets, readable or as JSON."""
-    index = _open_index(arguments.index)
-    if index is None:
-        return 1
+    from indexer.search import search, search_result_to_json
+
     if arguments.page < 1 or not 1 <= arguments.per_page <= 100:
         print("--page must be 1 or more and --per-page between 1 and 100.", file=sys.stderr)
         return 2
-    try:
+    index = _open_index(arguments.index)
+    if index is None:
+        return 1
+    with index:
+        filters = _filters(arguments, index)
+        if filters is None:
+            return 2
         result = search(
-            index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page,
+            index, arguments.query, filters, page=arguments.page, per_page=arguments.per_page,
             sort=arguments.sort, match_words=arguments.words,
         )
-    finally:
-        index.close()
     if arguments.json:
         # The API's twin, Chinese notices included (webui.messages words them for both).
         from webui.messages import notice_text as chinese_notice_text
 
         print(json.dumps(search_result_to_json(result, chinese_notice_text), ensure_ascii=False, indent=2))
     else:
-        print(format_search_result(result, sys.stdout.isatty()))
+        base_url = os.environ.get("FAZHI_BASE_URL", DEFAULT_BASE_URL) if arguments.base_url is None else arguments.base_url
+        print(format_search_result(result, sys.stdout.isatty(), base_url))
     return 0
 
 
 def run_kwic(arguments: argparse.Namespace) -> int:
     """`fazhi kwic`: the concordance lines of a query, aligned on the match."""
+    from indexer.research import (
+        CONCORDANCE_MAX_PER_PAGE,
+        concordance,
+        concordance_lines,
+    )
+
     if not arguments.query.strip():
         print("Give a word or phrase to find, for example: fazhi kwic 枫桥经验", file=sys.stderr)
         return 2
@@ -287,8 +340,10 @@ def run_kwic(arguments: argparse.Namespace) -> int:
     index = _open_index(arguments.index)
     if index is None:
         return 1
-    filters = _filters(arguments)
     with index:
+        filters = _filters(arguments, index)
+        if filters is None:
+            return 2
         result = concordance(
             index, arguments.query, filters, per_page=min(arguments.limit or 1, CONCORDANCE_MAX_PER_PAGE),
             sort=arguments.sort, match_words=arguments.words,
@@ -298,59 +353,24 @@ def run_kwic(arguments: argparse.Namespace) -> int:
             # More lines than a page holds: read them from the full concordance.
             lines = tuple(islice(concordance_lines(index, arguments.query, filters, sort=arguments.sort, match_words=arguments.words), arguments.limit or None))
     if result.notices:
+        from indexer.cli.notices import notice_text
+
         print(f"note: {notice_text(result.notices)}", file=sys.stderr)
     print(format_concordance(result, lines, sys.stdout.isatty()))
     return 0
 
 
-def format_concordance(result: Concordance, lines: tuple[ConcordanceLine, ...], on_terminal: bool) -> str:
-    """Concordance lines with the matches in one column, whatever the width of Chinese and Latin characters."""
-    start, end = ("\033[1m", "\033[0m") if on_terminal else ("【", "】")
-    shown = f" (the first {len(lines)})" if len(lines) < result.total else ""
-    heading = f"{result.total} occurrences in {result.total_passages} passages of {result.total_reports} reports{shown}"
-    left_width = max((_display_width(line.left) for line in lines), default=0)
-    right_width = max((_display_width(line.right) for line in lines), default=0)
-    rows = [heading]
-    for line in lines:
-        left = " " * (left_width - _display_width(line.left)) + line.left
-        right = line.right + " " * (right_width - _display_width(line.right))
-        place = " ".join(part for part in (line.township, f"{line.year}" if line.year else "", line.section_label) if part)
-        rows.append(f"{left} {start}{line.match}{end} {right}  {place}")
-    return "\n".join(rows)
-
-
-def _display_width(text: str) -> int:
-    # Chinese characters take two terminal columns, Latin letters and digits one.
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def format_search_result(result: SearchResult, on_terminal: bool) -> str:
-    """Hits as a readable list; marks become bold on a terminal and 【】 elsewhere."""
-    start, end = ("\033[1m", "\033[0m") if on_terminal else ("【", "】")
-    lines = [f"{result.total} passages in {result.total_reports} reports" + (f" (page {result.page})" if result.total > result.per_page else "")]
-    if result.notices:
-        lines.append(f"note: {notice_text(result.notices)}")
-    for number, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
-        place = " · ".join(part for part in (hit.township, hit.county, hit.province) if part)
-        snippet = html.unescape(hit.snippet.replace("<mark>", start).replace("</mark>", end))
-        across = " (the match cuts through words; --words leaves such hits out)" if hit.across_words else ""
-        lines.append(f"\n{number}. {hit.title}  ({place}, {hit.year or '?'}) [{hit.section_label}]{across}")
-        if hit.heading_path:
-            lines.append(f"   {' › '.join(hit.heading_path)}")
-        lines.append(f"   {snippet}")
-        lines.append(f"   {hit.url}")
-    for name in ("year", "province", "section_type", "law"):
-        values = result.facets.get(name, ())[:8]
-        if values:
-            lines.append(f"\n{name}: " + "  ".join(f"{value.label} {value.count}" for value in values))
-    return "\n".join(lines)
-
-
 def run_export(arguments: argparse.Namespace) -> int:
     """`fazhi export`: every matching passage as JSON lines or CSV."""
+    from indexer.search import export_lines, export_passages
+
     index = _open_index(arguments.index)
     if index is None:
         return 1
+    filters = _filters(arguments, index)
+    if filters is None:
+        index.close()
+        return 2
     counted = [0]
 
     def counting(passages):
@@ -358,7 +378,7 @@ def run_export(arguments: argparse.Namespace) -> int:
             counted[0] += 1
             yield passage
 
-    lines = export_lines(counting(export_passages(index, arguments.query, _filters(arguments), match_words=arguments.words)), arguments.format)
+    lines = export_lines(counting(export_passages(index, arguments.query, filters, match_words=arguments.words)), arguments.format)
     try:
         if arguments.output:
             with arguments.output.open("w", encoding="utf-8", newline="") as stream:
@@ -403,6 +423,11 @@ def run_serve(arguments: argparse.Namespace) -> int:
 
 def run_inspect(arguments: argparse.Namespace) -> int:
     """`fazhi inspect`: parse each file and print it; unreadable files get a sentence, not a traceback."""
+    from indexer.pipeline import parse_report
+    from indexer.read import find_report_files
+    from indexer.report import UnreadableDocument
+    from indexer.search import report_to_json, unreadable_to_json
+
     files: list[tuple[Path, Path]] = []
     for path in arguments.paths or [DEFAULT_CORPUS]:
         if path.is_dir():
@@ -428,7 +453,7 @@ def run_inspect(arguments: argparse.Namespace) -> int:
             if arguments.json:
                 outputs.append(unreadable_to_json(str(file), str(problem)))
             else:
-                print(f"skipped {file}: {problem}", file=sys.stderr)
+                print(f"skipped: {skip_sentence(str(file), str(problem))}", file=sys.stderr)
             continue
         if arguments.json:
             outputs.append(report_to_json(report))
@@ -438,39 +463,6 @@ def run_inspect(arguments: argparse.Namespace) -> int:
         payload = outputs[0] if len(outputs) == 1 else outputs
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 1 if failures and failures == len(files) else 0
-
-
-def format_report(report: Report) -> str:
-    """A readable outline of one parsed report."""
-    place = " · ".join(part for part in (report.township, report.county, report.city, report.province) if part)
-    lines = [
-        f"{report.title or '(untitled)'}  [{report.report_id}]",
-        f"  {place or '(place unknown)'}  {report.division_code}".rstrip(),
-        f"  year {report.year or '?'}   date {report.date or '-'}   issuer {report.issuer or '-'}",
-    ]
-    if report.addressee:
-        lines.append(f"  to {report.addressee}")
-    lines.append("  outline:")
-    lines.extend(_format_sections(report.sections, indent=4))
-    lines.append(f"  passages: {len(report.passages)}")
-    for passage in report.passages:
-        path = " › ".join(passage.heading_path) or "(preamble)"
-        lines.append(f"    {passage.passage_id:<28} {passage.section_type:<18} {len(passage.text):>5} chars  {path}")
-    laws = count_cited_laws(report.cited_laws)
-    if laws:
-        lines.append("  cited laws: " + "、".join(f"{law['short_name']}×{law['count']}" if law["count"] > 1 else law["short_name"] for law in laws))
-    for warning in report.warnings:
-        lines.append(f"  warning: {warning}")
-    return "\n".join(lines) + "\n"
-
-
-def _format_sections(sections: tuple[Section, ...], indent: int) -> list[str]:
-    lines = []
-    for section in sections:
-        label = SECTION_LABELS.get(section.section_type, section.section_type)
-        lines.append(f"{' ' * indent}{section.number}{section.title}   [{label}]")
-        lines.extend(_format_sections(section.children, indent + 2))
-    return lines
 
 
 if __name__ == "__main__":

@@ -21,7 +21,10 @@ NOTICES = {
     "bad_section": "{value} is not a section type ({sections}), so {word} was searched as text.",
     "bad_sort": "{value} is not a sort order ({sorts}), so results are sorted by relevance.",
     "bad_concordance_sort": "{value} is not a concordance order ({concordance_sorts}), so lines are in document order.",
+    "uncited_law": "No passage in this index cites {value}.",
+    "unknown_law": "No cited law is called {value}.",
 }
+NEAREST_LAWS = " Nearest names: {nearest}."
 
 
 def notice_text(notices: tuple[Notice, ...]) -> str:
@@ -31,4 +34,11 @@ def notice_text(notices: tuple[Notice, ...]) -> str:
         "sorts": ", ".join(SORTS),
         "concordance_sorts": ", ".join(CONCORDANCE_SORTS),
     }
-    return " ".join(NOTICES[notice.code].format(**lists, **notice.parameters) for notice in notices)
+    return " ".join(_worded(notice, lists) for notice in notices)
+
+
+def _worded(notice: Notice, lists: dict[str, str]) -> str:
+    sentence = NOTICES[notice.code].format(**lists, **notice.parameters)
+    if notice.parameters.get("nearest"):
+        sentence += NEAREST_LAWS.format(nearest=notice.parameters["nearest"])
+    return sentence
