@@ -117,3 +117,25 @@ def test_one_paragraph_per_line_text_has_no_wrap_width():
 
     corpus_file = bundled_corpus() / "henan-lushan-wawu-2024.txt"
     assert detect_wrap_width(corpus_file.read_text(encoding="utf-8").split("\n")) is None
+
+
+@pytest.mark.parametrize(
+    "raw, issuer",
+    [
+        # No title, no metadata: the opening names the organ that reports.
+        ("2025年,岚溪街道办事处深入学习贯彻习近平法治思想,扎实推进依法行政。\n一、总体情况\n正文。", "岚溪街道办事处"),
+        # After a comma, in a long opening under a title.
+        ("晴川镇2023年法治政府建设年度报告\n2023年,在县委的领导下,晴川镇人民政府坚持依法行政。现将情况报告如下:\n一、主要举措\n正文。",
+         "晴川镇人民政府"),
+        # After 现将: the verb is not part of the organ's name.
+        ("晴川镇2023年法治政府建设年度报告\n2023年以来,晴川镇坚持依法行政。现将晴川镇人民政府2023年工作汇报如下:\n一、主要举措\n正文。",
+         "晴川镇人民政府"),
+        # A phrase ending in 街道办事处 is no organ's name.
+        ("2022年,我们不断规范街道办事处的执法行为,推进依法行政。\n一、主要举措\n正文。", ""),
+        # The title's own issuer beats the shorter organ line a portal prints under it as 来源.
+        ("滑县晴川镇人民政府关于2025年法治政府建设情况的报告\n来源:\n晴川镇人民政府\n2025年,晴川镇坚持依法行政。\n一、主要举措\n正文。",
+         "滑县晴川镇人民政府"),
+    ],
+)
+def test_issuer_comes_from_the_title_then_header_then_the_reporting_organ_in_the_opening(raw, issuer):
+    assert find_frame(normalize_text(raw)).issuer == issuer

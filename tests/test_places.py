@@ -342,3 +342,37 @@ def test_header_words_that_are_not_townships_leave_the_county_alone():
     # 城乡建设局 after a county is an office, not a township called 城乡.
     place = resolve_place("鲁山县城乡建设局\n关于2024年法治政府建设情况的报告", "")
     assert place == Place("", "鲁山县", "平顶山市", "河南省", "", (NO_TOWNSHIP_WARNING,))
+
+
+@pytest.mark.parametrize(
+    "body, township",
+    [
+        # A common verb glued before an unlisted name is not part of it.
+        ("2025年，一是完成岚溪街道幼儿园改建，全街道依法行政水平稳步提升。", "岚溪街道"),
+        # An adverb before the verb too (已完成).
+        ("2025年，一是已完成岚溪街道幼儿园改建，全街道依法行政水平稳步提升。", "岚溪街道"),
+        ("一年来，是督促晴川镇各村落实普法责任，全镇无重大信访。", "晴川镇"),
+        # A verb not in the list (改建): the name standing on its own after the full stop shows where it starts.
+        ("2025年，一是改建岚溪街道幼儿园。岚溪街道坚持依法行政。", "岚溪街道"),
+        # A name that itself starts like a verb keeps its whole stem: the suffix follows the word straight away.
+        ("2024年，联合乡坚持依法行政，联合乡党委带头学法。", "联合乡"),
+        # A verb before a phrase that is no name still finds nothing there (推进城乡), then the real name.
+        ("2024年，推进城乡一体化，晴川镇坚持依法行政。", "晴川镇"),
+    ],
+)
+def test_unlisted_township_after_a_glued_verb_starts_after_the_verb(body, township):
+    assert resolve_place("关于2025年法治政府建设情况的报告", body).township == township
+
+
+def test_two_readings_of_an_unlisted_township_that_both_stand_alone_leave_it_empty():
+    # 改建岚溪街道 opens two clauses and 岚溪街道 stands alone once: nothing decides, so no guess.
+    body = "2025年，一是改建岚溪街道幼儿园。是改建岚溪街道道路。岚溪街道坚持依法行政。"
+    place = resolve_place("关于2025年法治政府建设情况的报告", body)
+    assert place.township == ""
+    assert NO_TOWNSHIP_WARNING in place.warnings
+
+
+def test_listed_township_after_a_glued_verb_is_found():
+    # 中长街道 (大连市金州区, in the 2019–2023 lists) after 完成, a verb that ends a word.
+    place = resolve_place("关于2025年法治政府建设情况的报告", "2025年，我街道已完成中长街道幼儿园改建。")
+    assert (place.township, place.county) == ("中长街道", "金州区")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from indexer.parse.headings import find_heading_candidate, iter_lines, parse_numeral
 from indexer.parse.normalize import fold_for_matching
+from indexer.parse.place_mentions import is_township_shaped
 from indexer.parse.portal import is_breadcrumb, is_debris_line, read_fields
 
 _CN_YEAR_DIGITS = {char: str(value) for value, char in enumerate("〇一二三四五六七八九")} | {"零": "0"}
@@ -29,6 +30,11 @@ _FIRST_LINES_CHARS = 200
 _PURPOSE_SENTENCE = re.compile(r"现[将就把对][^。]{0,60}?(?:报告|汇报|总结)如下")
 # A title in the official form 发文机关 + 关于 + 事由 + 文种 names its issuer.
 _ISSUER_BEFORE_ABOUT = re.compile(r"^(.{2,40}?(?:人民政府|办事处|委员会|党委|党工委))\s*关于")
+# A township's organ as the subject of the opening: after the start, a comma, 年 or 现将, not 全镇/我乡/本街道.
+_REPORTING_ORGAN = re.compile(
+    r"(?:^|[,，。；;]|年|现[将就])\s*((?!现[将就])([\u4e00-\u9fff]{2,10}?(?:[镇乡](?=人民政府)|苏木(?=人民政府)|街道(?=办事处)))"
+    r"(?:人民政府|办事处))"
+)
 _CITED_NAME = re.compile(r"《[^》]{0,80}》")
 _CITED_PERIOD = re.compile(r"\(\s*(?:19|20)\d\d\s*[-—–~～至到]+\s*(?:19|20)?\d\d\s*年?\s*\)")
 # Portal debris above a report (navigation, a metadata block printed twice) runs to a few dozen lines.
@@ -157,8 +163,13 @@ def find_frame(text: str, page_metadata: tuple[str, ...] = ()) -> Frame:
 
     body_start = lines[body_line][0] if body_line < len(lines) else len(text)
     body_end = lines[signature_line - 1][1] if signature_line > body_line else body_start
+    # The title's own issuer (滑县万古镇人民政府关于…) beats a shorter organ line printed under it by the portal.
     issuer = (
-        " ".join(issuers) or _issuer_in_title(_join_title(title_parts)) or " ".join(signature_issuers) or portal.issuer
+        _issuer_in_title(_join_title(title_parts))
+        or " ".join(issuers)
+        or " ".join(signature_issuers)
+        or portal.issuer
+        or _reporting_organ(text[body_start:body_end])
     )
     date_is_the_reports = bool(date)
     date = date or portal.written_date or portal.published_date
@@ -225,6 +236,18 @@ def _issuer_in_title(title: str) -> str:
     """The organ a one-line title opens with: 滑县万古镇人民政府关于2025年…的报告 → 滑县万古镇人民政府."""
     match = _ISSUER_BEFORE_ABOUT.match(title)
     return match.group(1) if match else ""
+
+
+def _reporting_organ(body: str) -> str:
+    """The township organ the opening paragraph names as the one reporting, or "".
+
+    「2025年,鼓楼街道办事处深入学习…」, 「…,满族屯满族乡人民政府深入学习…」, 「现将下洋镇人民政府2023年…汇报如下」.
+    """
+    opening = body[: body.find("\n") if "\n" in body else len(body)][: _FIRST_LINES_CHARS * 2]
+    for match in _REPORTING_ORGAN.finditer(opening):
+        if is_township_shaped(match.group(2)):
+            return match.group(1)
+    return ""
 
 
 def _title_naming_the_report(parts: list[str]) -> list[str]:

@@ -31,10 +31,6 @@ from indexer.parse.divisions import TOWNSHIP_LAST_CHARACTERS, DivisionTables
 _SHORTEST_SAFE_BODY_NAME = 3
 
 
-
-
-
-
 # A township name followed by 村 / 街 / 镇 / 乡 is usually the tail of a phrase (规范化建设镇村两级, 各乡镇).
 _NOT_AFTER_TOWNSHIP = frozenset({"镇村", "镇街", "镇乡", "乡镇", "乡村"})
 
@@ -48,8 +44,6 @@ _BOUNDARY_CHARACTERS = frozenset("在由对和与及同向把将从经据于为�
 
 # A township may also follow its government straight away: 鲤城区人民政府金龙街道办事处.
 _BOUNDARY_WORDS = WORD_START_WORDS + ("政府", "管委会")
-
-
 
 
 # How people write a township after its name; 民族乡 ends in 乡, 街道办事处 starts with 街道.
@@ -97,6 +91,23 @@ _NOT_IN_NAME = (
 )
 
 
+# A verb (or a verb after an adverb) that a clause opens with, glued to the township it acts on: 一是完成中长街道
+# 幼儿园改建, 是督促新桥镇…, 了联合白沙镇…. The name starts after it; a name that itself begins with one of these
+# (联合乡, 建设镇) is left alone because the suffix follows the word straight away.
+_GLUED_ADVERBS = ("已经", "已", "均", "并", "又", "再", "还", "先后", "相继", "共同", "共", "累计", "正在", "全面",
+                  "积极", "持续", "主动", "及时", "协调")
+_GLUED_VERBS = (
+    "完成", "推进", "推动", "开展", "组织", "指导", "督促", "联合", "协助", "配合", "帮助", "支持", "走访", "深入",
+    "前往", "会同", "牵头", "带领", "召集", "服务", "覆盖", "实现", "建成", "打造", "获评", "荣获", "成为", "包括",
+    "涉及", "位于", "地处", "加强", "加快", "落实", "强化", "提升", "完善", "健全", "规范", "统筹", "聚焦", "围绕",
+    "结合", "按照", "通过", "促进", "建设", "成立", "坚持", "深化", "参加", "参与", "召开", "举办", "邀请", "联系",
+    "对接", "派驻", "进驻", "进入", "检查", "督查", "调研", "考核", "表彰",
+)
+_GLUED_BEFORE_NAME = re.compile(
+    "(?:" + "|".join(_GLUED_ADVERBS) + ")?(?:" + "|".join(_GLUED_VERBS) + ")"
+)
+
+
 # 对全镇, 维护本乡, 该街道: a word right before the suffix that points at "this township" makes a reference, not a name.
 _REFERENCE_BEFORE_SUFFIX = frozenset("全本我该各此每其")
 
@@ -113,7 +124,6 @@ _CALLS_ITSELF_JIE = re.compile(r"[我全本]街(?!道)")
 _YEAR_BEFORE = re.compile(r"\d年度?$")
 
 
-
 @dataclass(frozen=True)
 class Mention:
     """A township name found in a text, with its span in that text."""
@@ -122,8 +132,6 @@ class Mention:
     start: int
     end: int
     within: frozenset[str] = frozenset()  # codes of the area written right before it (南江县 in 南江县青峪镇)
-
-
 
 
 def find_townships(text: str, tables: DivisionTables, in_header: bool) -> list[Mention]:
@@ -193,10 +201,10 @@ def _find_unlisted_in_header(text: str, chains: dict[int, Chain]) -> list[Mentio
             position = chain_starts[position]  # 将乐县 in 将乐县东湾镇 is the county, not part of the name
             continue
         if _starts_at_strong_boundary(text, position, chains):
-            name = _unlisted_name_at(text, position, shortest_stem=1, longest_stem=_LONGEST_UNLISTED_STEM)
-            if name and _is_followed_by_organ_or_title(text, position + len(name)):
-                found.append(Mention(name, position, position + len(name), codes_ending_at(position, chains)))
-                position += len(name)
+            start, name = _name_after_glued_verb(text, position, shortest_stem=1, longest_stem=_LONGEST_UNLISTED_STEM)
+            if name and _is_followed_by_organ_or_title(text, start + len(name)):
+                found.append(Mention(name, start, start + len(name), codes_ending_at(start, chains)))
+                position = start + len(name)
                 continue
         position += 1
     return found
@@ -216,16 +224,46 @@ def _find_unlisted_in_opening(text: str, tables: DivisionTables, chains: dict[in
             position = chain_starts[position]
             continue
         if _starts_at_strong_boundary(text, position, chains):
-            name = _unlisted_name_at(text, position, _SHORTEST_BODY_STEM, _LONGEST_BODY_STEM)
+            start, name = _name_after_glued_verb(text, position, _SHORTEST_BODY_STEM, _LONGEST_BODY_STEM)
             if name:
-                if name in tables.townships or name in tables.historical:
-                    return []  # a listed name, which the listed search has found
+                name = _name_standing_alone(text, start, name, chains)
+                if not name or name in tables.townships or name in tables.historical:
+                    return []  # a listed name, which the listed search has found, or no name we can be sure of
                 return [
                     Mention(name, start, start + len(name), codes_ending_at(start, chains))
                     for start in _occurrences(text, name)
                 ]
         position += 1
     return []
+
+
+def _name_after_glued_verb(text: str, start: int, shortest_stem: int, longest_stem: int) -> tuple[int, str]:
+    """Where the name at `start` begins and what it is, past a verb glued before it (完成中长街道 → 中长街道)."""
+    glued = _GLUED_BEFORE_NAME.match(text, start)
+    if glued is None or text.startswith(_TOWNSHIP_SUFFIXES, glued.end()):
+        return start, _unlisted_name_at(text, start, shortest_stem, longest_stem)
+    return glued.end(), _unlisted_name_at(text, glued.end(), max(shortest_stem, _SHORTEST_BODY_STEM), longest_stem)
+
+
+def _name_standing_alone(text: str, start: int, name: str, chains: dict[int, Chain]) -> str:
+    """The name, or its shorter tail where only the tail stands on its own elsewhere in the text; "" on a conflict.
+
+    In 是已建中长街道幼儿园…。中长街道坚持… the first reading glues a word to the name, and the name standing
+    after the full stop shows where it starts. If the longer reading also stands on its own elsewhere, nothing
+    decides between the two, and the report is left without a township (with the usual warning) rather than guessed.
+    """
+    suffix = next(suffix for suffix in _TOWNSHIP_SUFFIXES if name.endswith(suffix))
+    tails = [
+        name[cut:]
+        for cut in range(1, len(name) - len(suffix) - _SHORTEST_BODY_STEM + 1)
+        if _looks_like_township_name(name[cut:], suffix)
+        and any(_starts_at_strong_boundary(text, other, chains) for other in _occurrences(text, name[cut:]))
+    ]
+    if not tails:
+        return name
+    if any(other != start and _starts_at_strong_boundary(text, other, chains) for other in _occurrences(text, name)):
+        return ""
+    return tails[0]
 
 
 def _unlisted_name_at(text: str, start: int, shortest_stem: int, longest_stem: int) -> str:
@@ -243,6 +281,12 @@ def _unlisted_name_at(text: str, start: int, shortest_stem: int, longest_stem: i
         name = text[start:end]
         return name if stem_length >= shortest_stem and _looks_like_township_name(name, suffix) else ""
     return ""
+
+
+def is_township_shaped(name: str) -> bool:
+    """Whether a word ending in 镇/乡/街道/苏木 reads as a township's name (岚溪街道), not a phrase (不断规范街道)."""
+    suffix = next((suffix for suffix in _TOWNSHIP_SUFFIXES if name.endswith(suffix)), "")
+    return bool(suffix) and len(name) > len(suffix) and _looks_like_township_name(name, suffix)
 
 
 def _looks_like_township_name(name: str, suffix: str) -> bool:
@@ -280,7 +324,7 @@ def _starts_at_boundary(text: str, start: int, chains: dict[int, Chain], tables:
     return (
         _starts_at_strong_boundary(text, start, chains)
         or area_name_ends_at(text, start, tables)
-        or (length > 2 and text[start - 1] in _BOUNDARY_CHARACTERS)
+        or (length > 2 and (text[start - 1] in _BOUNDARY_CHARACTERS or text.endswith(_GLUED_VERBS, 0, start)))
         or length >= _LONG_LISTED_NAME
     )
 
@@ -298,27 +342,9 @@ def _starts_at_strong_boundary(text: str, start: int, chains: dict[int, Chain]) 
     )
 
 
-
-
-
-
-
-
-
-
-
-
 def _positions_after(text: str, wanted: Callable[[str], bool]) -> list[int]:
     """The position after each character of the text that `wanted` accepts, found without a Python loop."""
     return list(compress(count(1), map(wanted, text)))
-
-
-
-
-
-
-
-
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
