@@ -138,3 +138,59 @@ def test_traditional_and_full_width_headings_are_recognised():
     assert [(level, title) for level, _, title in outline(text)] == [
         (1, "主要舉措和成效"), (2, "堅持思想引領"), (2, "加強組織領導"), (1, "存在問題"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # 「二)」 lost its opening bracket: still a sibling of 「(一)」.
+        ("一、甲\n（一）乙\n正文。\n二）纵深推进依法行政\n正文。\n二、丙\n",
+         [(1, "一、", "甲"), (2, "（一）", "乙"), (2, "二）", "纵深推进依法行政"), (1, "二、", "丙")]),
+        # Arabic too: 「2）」 after 「(1)」.
+        ("一、甲\n(1)乙\n正文。\n2）丁\n正文。\n",
+         [(1, "一、", "甲"), (2, "(1)", "乙"), (2, "2）", "丁")]),
+        # 「)」 lost its number between two proper siblings; the next one still continues the count.
+        ("一、甲\n（一）乙\n正文。\n）落实政务公开，优化决策流程\n正文。\n（三）丙\n正文。\n",
+         [(1, "一、", "甲"), (2, "（一）", "乙"), (2, "）", "落实政务公开，优化决策流程"), (2, "（三）", "丙")]),
+        # Masked digits 「*.」 in a sequence of two: a level of their own under 一、.
+        ("一、甲\n*.加强组织领导。正文。\n*.深化理论武装。正文。\n二、乙\n",
+         [(1, "一、", "甲"), (2, "*.", "加强组织领导"), (2, "*.", "深化理论武装"), (1, "二、", "乙")]),
+        # A masked mark after 「1.」 continues that level.
+        ("一、甲\n1.丙\n正文。\n*.加强组织领导。正文。\n",
+         [(1, "一、", "甲"), (2, "1.", "丙"), (2, "*.", "加强组织领导")]),
+    ],
+)
+def test_heading_with_a_lost_or_masked_number_is_a_sibling_in_its_sequence(text, expected):
+    assert outline(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A lone 「*.」 with no sibling sequence is not taken for a heading.
+        "一、甲\n*.加强组织领导。正文。\n二、乙\n",
+        # A line opening with 「)」 where no bracketed level is open (the tail of a broken bracket).
+        "一、甲\n正文。\n）等文件要求，全面落实\n二、乙\n",
+    ],
+)
+def test_lost_number_without_siblings_is_not_a_heading(text):
+    assert [number for _, number, _ in outline(text)] == ["一、", "二、"]
+
+
+_LONG_SENTENCE = "贯彻落实《关于建立立法意见征集工作机制》文件要求，通过召开座谈会、微信群意见征集等方式" * 4 + "开展了立法意见征集。"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A (一) whose first sentence runs long is a heading when (二) follows as a proper heading.
+        ("一、甲\n（一）" + _LONG_SENTENCE + "\n（二）加强规范性文件备案审查。正文。\n",
+         ["一、", "（一）", "（二）"]),
+        # Without a sibling that continues its number it stays a numbered paragraph.
+        ("一、甲\n（一）" + _LONG_SENTENCE + "\n二、乙\n", ["一、", "二、"]),
+        # Two long ones in a row confirm nothing: numbered paragraphs, not headings.
+        ("一、甲\n（一）" + _LONG_SENTENCE + "\n（二）" + _LONG_SENTENCE + "\n二、乙\n", ["一、", "二、"]),
+    ],
+)
+def test_long_first_sentence_is_a_heading_only_when_a_sibling_confirms_it(text, expected):
+    assert [number for _, number, _ in outline(text)] == expected

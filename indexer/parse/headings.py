@@ -7,7 +7,7 @@ style→level table, because real reports mix styles and carry list-numbering ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indexer.parse.items import find_items
 from indexer.parse.normalize import fold_for_matching
@@ -30,6 +30,11 @@ _MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("arabic-paren", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*[、.]?\s*")),
     ("arabic-rparen", re.compile(r"^(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
+    # Marks that lost their number: 「)落实政务公开」 (the page dropped 「(二」), 「*.加强组织领导。」 (an aggregator
+    # masked the digits). They are headings only as siblings in a sequence; see assign_heading_levels.
+    ("lost-paren", re.compile(r"^()\)\s*(?=[^\s\d)])")),
+    ("masked-dot", re.compile(r"^(\*{1,2})\s*\.(?!\d)\s*")),
+    ("masked-dun", re.compile(r"^(\*{1,2})\s*、\s*")),
     ("arabic-paren", re.compile(r"^([⑴-⒇])\s*")),
     ("cn-paren", re.compile(r"^([㈠-㈩])\s*")),
 )
@@ -41,6 +46,13 @@ _TITLE_END = re.compile(r"[。！？!?]")
 # 不断提升行政决策公信力和执行力。」); other marks with a long first sentence are numbered paragraphs.
 _MAX_TITLE = {"part": 80, "cn-dun": 80, "cn-paren": 120}
 _MAX_TITLE_DEFAULT = 45
+# A first sentence longer than that is still a heading's when the next mark of its style is a proper heading that
+# continues its number: 「(一)贯彻落实《…》文件要求,通过召开座谈会…上报给上级相关部门。」 then 「(二)加强…审查。」.
+_MAX_CONFIRMED_TITLE = 300
+
+
+# The value of a mark whose number was lost or masked: it continues whatever level it joins.
+_UNKNOWN_VALUE = -1
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class HeadingCandidate:
     line_start: int
     title_end: int  # end of mark + title in the text (start of a run-in body, if any)
     line_end: int
+    runs_long: bool = False  # its first sentence is longer than a heading's, so it needs a sibling to confirm it
 
 
 def parse_numeral(numeral: str) -> int:
@@ -80,8 +93,11 @@ def parse_numeral(numeral: str) -> int:
     return total + current
 
 
-def find_heading_candidate(text: str, line_start: int, line_end: int) -> HeadingCandidate | None:
-    """The heading a line would be, judged by its own words; None for plain paragraphs."""
+def find_heading_candidate(
+    text: str, line_start: int, line_end: int, allow_long: bool = False
+) -> HeadingCandidate | None:
+    """The heading a line would be, judged by its own words; None for plain paragraphs (`allow_long`: also a line
+    whose first sentence runs long, marked as such)."""
     line = text[line_start:line_end]
     folded = fold_for_matching(line)
     for style, pattern in _MARKS:
@@ -92,7 +108,8 @@ def find_heading_candidate(text: str, line_start: int, line_end: int) -> Heading
         end_of_title = _TITLE_END.search(rest)
         title_length = end_of_title.start() if end_of_title else len(rest.rstrip())
         title = rest[:title_length].strip().rstrip("：:，,；;")
-        if not title or title_length > _MAX_TITLE.get(style, _MAX_TITLE_DEFAULT):
+        runs_long = title_length > _MAX_TITLE.get(style, _MAX_TITLE_DEFAULT)
+        if not title or (runs_long and not (allow_long and title_length <= _MAX_CONFIRMED_TITLE)):
             return None
         if style in ("arabic-dot", "arabic-dun") and re.match(r"\d", title):
             return None  # 「3.15”国际消费者权益日」 and 「2、 3月份…」 are dates and counts, not marks
@@ -101,18 +118,21 @@ def find_heading_candidate(text: str, line_start: int, line_end: int) -> Heading
             title_end += 1  # the 。 closing a run-in title belongs to the heading
         return HeadingCandidate(
             style=style,
-            value=parse_numeral(match.group(1)),
+            value=parse_numeral(match.group(1)) if match.group(1).strip("*") else _UNKNOWN_VALUE,
             number=line[: match.end()].strip(),
             title=title,
             line_start=line_start,
             title_end=title_end,
             line_end=line_end,
+            runs_long=runs_long,
         )
     return None
 
 
 def _decoration(style: str) -> str:
-    return style.split("-", 1)[-1]
+    """「(一)」, 「一)」 (its opening bracket lost) and 「)」 (its number lost) are one decoration."""
+    decoration = style.split("-", 1)[-1]
+    return "paren" if decoration == "rparen" else decoration
 
 
 @dataclass
@@ -134,8 +154,17 @@ def assign_heading_levels(candidates: list[HeadingCandidate]) -> list[Heading]:
     """
     stack: list[_Level] = []
     headings: list[Heading] = []
+    repeated_styles = {style for style in (c.style for c in candidates) if sum(c.style == style for c in candidates) > 1}
     for candidate in candidates:
-        level_index = _choose_level(stack, candidate)
+        if candidate.value == _UNKNOWN_VALUE:
+            level_index = _level_continued_by_lost_number(stack, candidate, candidate.style in repeated_styles)
+            if level_index is None:
+                continue
+            candidate = replace(
+                candidate, value=stack[level_index].last_value + 1 if level_index < len(stack) else 1
+            )
+        else:
+            level_index = _choose_level(stack, candidate)
         if level_index is None:
             continue
         if level_index == len(stack):
@@ -175,15 +204,41 @@ def _choose_level(stack: list[_Level], candidate: HeadingCandidate) -> int | Non
     return None
 
 
+def _level_continued_by_lost_number(stack: list[_Level], candidate: HeadingCandidate, is_repeated: bool) -> int | None:
+    """The level a mark without its number continues: the deepest open level of its decoration (「)落实…」 after
+    「(一)…」); a masked 「*.」 that recurs also opens a level of its own under the current one. None otherwise:
+    a lone 「)」 or 「*.」 with no sibling is not taken for a heading."""
+    decoration = _decoration(candidate.style)
+    for index in range(len(stack) - 1, -1, -1):
+        if decoration in {_decoration(style) for style in stack[index].styles}:
+            return index
+    if candidate.style.startswith("masked") and is_repeated:
+        return len(stack)
+    return None
+
+
 def find_headings(text: str, body_start: int, body_end: int) -> list[Heading]:
     """Every heading in text[body_start:body_end], with its inferred level, and the items under them."""
     candidates = []
     for line_start, line_end in iter_lines(text, body_start, body_end):
-        candidate = find_heading_candidate(text, line_start, line_end)
+        candidate = find_heading_candidate(text, line_start, line_end, allow_long=True)
         if candidate:
             candidates.append(candidate)
-    headings = assign_heading_levels(candidates)
+    headings = assign_heading_levels(_confirmed(candidates))
     return sorted(headings + find_items(text, headings, body_end), key=lambda heading: heading.start)
+
+
+def _confirmed(candidates: list[HeadingCandidate]) -> list[HeadingCandidate]:
+    """The candidates without the long-running ones whose next mark of the same style is not a proper heading
+    continuing their number."""
+    kept = []
+    for index, candidate in enumerate(candidates):
+        if candidate.runs_long:
+            following = next((other for other in candidates[index + 1:] if other.style == candidate.style), None)
+            if following is None or following.runs_long or following.value != candidate.value + 1:
+                continue
+        kept.append(candidate)
+    return kept
 
 
 def iter_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:

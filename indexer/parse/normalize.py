@@ -30,7 +30,7 @@ def clean_line(line: str) -> str:
 # A line that starts like a heading or a list item never continues the line before it.
 _STARTS_NEW_BLOCK = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[部分章节篇]|[一二三四五六七八九十百零〇]+\s*[、.．]|[（(][一二三四五六七八九十百零〇\d]+[)）]"
-    r"|\d{1,2}\s*[、.．)）](?!\d)|[①-⑳⑴-⒇㈠-㈩]|[一二三四五六七八九十]是|首先|其次|最后)"
+    r"|\d{1,2}\s*[、.．)）](?!\d)|\*{1,2}\s*[、.．](?!\d)|[①-⑳⑴-⒇㈠-㈩]|[一二三四五六七八九十]是|首先|其次|最后)"
 )
 _DATE_LINE = re.compile(r"^\s*[（(]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年.{1,8}日\s*[)）]?\s*$")
 # Lines this short are titles, headings or signatures, not running text cut by the layout.
@@ -46,10 +46,23 @@ _WIDE_CHARACTER = re.compile("[\u2e80-\U0010ffff]")
 _CLAUSE_PUNCTUATION = re.compile(r"[，,、；;：:。]")
 
 
+# A page whose line breaks were collapsed into spaces (a doc-share page, a viewer's text layer) is one or a few very
+# long lines with heading marks inside: 「…情况报告 一、主要做法 (一)加强组织领导。党委… 1.健全制度 …」. A mark
+# counts where a sentence ended or a space stood (「报告如下： 一、」), not in 「主要有三点：一、」 or 「，(一)」.
+_MARK_AFTER_BREAK = re.compile(
+    r"(?:(?<=[。！？!?；;])\s*|(?<![，,、（(“\s])\s+)"
+    r"(?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．)）](?!\d))"
+)
+_SPACES = re.compile(r"[ \u3000]+")
+_TITLE_END = re.compile(r"[。！？!?]")
+_MIN_FLAT_LINE = 300
+_MIN_FLAT_MARKS = 3
+
+
 def normalize_text(raw: str) -> str:
     """The report text: debris and blank lines dropped, white space tidied, broken lines joined."""
     lines = _split_run_in_fields(
-        clean_line(line).strip(" \u3000") for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        _unflatten([clean_line(line).strip(" \u3000") for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")])
     )
     wrap_width = detect_wrap_width(lines)
     paragraphs: list[str] = []
@@ -70,6 +83,59 @@ def normalize_text(raw: str) -> str:
             paragraphs.append(line)
         previous_line = line
     return "\n".join(paragraphs)
+
+
+def _unflatten(lines: list[str]) -> list[str]:
+    """The lines, or for a page whose line breaks became spaces, its long lines broken again at heading marks and
+    at the spaces between words (the line joining afterwards mends sentences the page had wrapped).
+
+    Most of the page must sit in lines of 300 characters or more with at least three heading marks after a
+    sentence end or a space, which a page of ordinary paragraphs (headings on their own short lines) never has.
+    """
+    long_lines = [line for line in lines if len(line) >= _MIN_FLAT_LINE]
+    marks = [match for line in long_lines for match in _MARK_AFTER_BREAK.finditer(line)]
+    if len(marks) < _MIN_FLAT_MARKS or sum(map(len, long_lines)) < 0.6 * sum(map(len, lines)):
+        return lines
+    # An outline has marks of two kinds (一、 and (一)) or marks after spaces; an enumeration run into one
+    # paragraph (「…：一、…。二、…。三、…」) has neither.
+    kinds = {_mark_kind(match.string[match.end()]) for match in marks}
+    if len(kinds) < 2 and sum(1 for match in marks if match.group()) < 2:
+        return lines
+    result = []
+    for line in lines:
+        if len(line) < _MIN_FLAT_LINE:
+            result.append(line)
+            continue
+        for piece in _MARK_AFTER_BREAK.sub("\n", line).split("\n"):
+            result.extend(_break_at_spaces(piece.strip()))
+    return result
+
+
+def _break_at_spaces(piece: str) -> list[str]:
+    """A piece of a collapsed line broken at the spaces that end a sentence, a title or a heading; the other
+    spaces between two words, where the page had wrapped a sentence, are dropped."""
+    lines = [""]
+    for part in _SPACES.split(piece):
+        current = lines[-1]
+        if not current:
+            lines[-1] = part
+        elif current[-1] in SENTENCE_END or _is_short_title_or_heading(current):
+            lines.append(part)
+        else:
+            wide = _WIDE_CHARACTER.match(current[-1]) and _WIDE_CHARACTER.match(part[0])
+            lines[-1] = current + part if wide else current + " " + part
+    return lines
+
+
+def _is_short_title_or_heading(line: str) -> bool:
+    """「岚溪街道2024年法治政府建设情况报告」, 「(一)坚持党的领导,夯实法治基础」: a line of its own."""
+    if len(line) > _MAX_TITLE_LINE or _TITLE_END.search(line):
+        return False
+    return not _CLAUSE_PUNCTUATION.search(line) or _STARTS_NEW_BLOCK.match(line) is not None
+
+
+def _mark_kind(first_character: str) -> str:
+    return "paren" if first_character in "(（" else "arabic" if first_character.isdigit() else "chinese"
 
 
 def _is_table_row(line: str) -> bool:
