@@ -27,7 +27,8 @@ from indexer.report import Place, Report
 # 2: a report's source_path is relative to the corpus folder (it was the path as the build was given it).
 # 8: portal debris, places, 一是 items, tables and encodings on real portal reports (issue 12).
 # 9: citations carry a kind (event), documents a category of their own (issue 13).
-PARSER_VERSION = "9"
+# 10: verbs glued before a township name, pages whose line breaks became spaces, headings with lost numbers.
+PARSER_VERSION = "10"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
 _OPENING_CHARS = 1_000
