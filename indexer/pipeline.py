@@ -28,7 +28,8 @@ from indexer.report import Place, Report
 # 8: portal debris, places, 一是 items, tables and encodings on real portal reports (issue 12).
 # 9: citations carry a kind (event), documents a category of their own (issue 13).
 # 10: verbs glued before a township name, pages whose line breaks became spaces, headings with lost numbers.
-PARSER_VERSION = "10"
+# 11: a 街道 written as 街 before its own organs (黄石街党工委).
+PARSER_VERSION = "11"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
 _OPENING_CHARS = 1_000

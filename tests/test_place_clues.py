@@ -73,6 +73,21 @@ def test_a_street_that_calls_itself_jie_is_found_by_its_short_name():
     assert resolve_place("", body).township == "珠吉街道"
 
 
+@pytest.mark.parametrize(
+    "body, township",
+    [
+        # Guangzhou's streets write their organs with 街: 街党工委 and 街办事处 only a 街道 has.
+        ("2022年，在区委、区政府的正确领导下，黄石街党工委、办事处高举旗帜，推进法治建设。", "黄石街道"),
+        ("2023年，珠江街办事处全面推进依法行政。", "珠江街道"),
+        # 街党工委 without a name, and a 街 that is a street with an office, name no 街道.
+        ("2022年，街党工委高举旗帜，推进法治建设。", ""),
+        ("推进商业街办事处建设。", ""),
+    ],
+)
+def test_a_street_written_as_jie_before_its_own_organ_is_found(body, township):
+    assert resolve_place("", body).township == township
+
+
 def test_candidates_in_one_province_keep_the_province():
     # 裕华路街道 is listed in 石家庄市裕华区 and 保定市莲池区, both in 河北省.
     place = resolve_place("", "2024年，裕华路街道全面推进依法行政。")

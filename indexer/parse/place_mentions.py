@@ -118,6 +118,8 @@ _LONG_LISTED_NAME = 5
 
 # 我街, 全街, 本街: a 街道 that shortens its own name to 街.
 _CALLS_ITSELF_JIE = re.compile(r"[我全本]街(?!道)")
+# Organs only a 街道 has: 黄石街党工委, 黄石街办事处 name 黄石街道 even where the report never calls itself 我街.
+_STREET_ORGANS = ("党工委", "办事处", "工委")
 
 
 # 2024年丰口镇, 2024年度东湾镇: a year written in digits ends a word.
@@ -176,12 +178,14 @@ def _find_township_mentions(text: str, tables: DivisionTables, chains: dict[int,
 
 
 def _find_street_short_forms(text: str, tables: DivisionTables, chains: dict[int, Chain]) -> list[Mention]:
-    """Listed 街道 written as 街 in a report that calls itself 我街 (《珠江街理论学习计划》 for 珠江街道)."""
-    if not _CALLS_ITSELF_JIE.search(text):
-        return []
+    """Listed 街道 written as 街: in a report that calls itself 我街 (《珠江街理论学习计划》 for 珠江街道), or right
+    before an organ only a 街道 has (黄石街党工委 for 黄石街道)."""
+    calls_itself_jie = bool(_CALLS_ITSELF_JIE.search(text))
     found = []
     for end in _positions_after(text, "街".__eq__):
         if text[end : end + 1] == "道":
+            continue
+        if not calls_itself_jie and not text.startswith(_STREET_ORGANS, end):
             continue
         for length in range(_LONGEST_BODY_STEM + 1, 2, -1):
             start = end - length
