@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webui.index_holder import IndexHolder
+from webui.index_holder import IndexHolder, return_index
 from webui.settings import Settings, settings_from_environment
 
 
@@ -14,7 +14,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["FAZHI_SETTINGS"] = settings
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
-    app.extensions["fazhi_index"] = IndexHolder(settings.index_dir)
+    app.extensions["fazhi_index"] = IndexHolder(settings.index_dir, filter_cache_bytes=settings.filter_cache_mb * 1024 * 1024)
+    # Each request leases the index it uses (index_holder.current_index) and gives it back here, after a
+    # streamed response's last line, so a replaced generation is closed once no request reads it.
+    app.teardown_appcontext(return_index)
 
     from webui import api, errors, law_views, pages, research
 

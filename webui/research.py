@@ -18,7 +18,6 @@ from flask import (
     jsonify,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from markupsafe import Markup
@@ -50,6 +49,7 @@ from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
 from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
+from webui.streams import csv_cut_line, export_response
 
 blueprint = Blueprint("research", __name__)
 api_blueprint = Blueprint("research_api", __name__, url_prefix="/api")
@@ -215,7 +215,7 @@ def kwic_csv():
     lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort)
     header = ("left", "match", "right", "township", "county", "province", "year", "section_label", "passage_id", "report_id", "url")
     rows = ([line_to_json(line)[name] for name in header] for line in lines)
-    return _csv_response("fazhi-kwic.csv", header, rows)
+    return _csv_response("fazhi-kwic.csv", header, rows, "fazhi kwic")
 
 
 # Trends
@@ -266,7 +266,7 @@ def trends_csv():
         for name, points in (("year", one.by_year), ("province", one.by_province))
         for point in points
     ]
-    return _csv_response("fazhi-trends.csv", header, rows)
+    return _csv_response("fazhi-trends.csv", header, rows, None)
 
 
 def _chart(result: Trends, by: str) -> str:
@@ -325,14 +325,12 @@ def coverage_csv():
         (row.report_id, row.township, row.county, row.province, row.year, row.title, *(count or "" for count in row.passages))
         for row in rows
     )
-    return _csv_response("fazhi-coverage.csv", header, lines)
+    return _csv_response("fazhi-coverage.csv", header, lines, None)
 
 
-def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable]) -> Response:
-    """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM)."""
-    response = Response(stream_with_context(_csv_lines(header, rows)), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
+def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable], command: str | None) -> Response:
+    """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM), capped; `command` exports the same uncapped."""
+    return export_response(_csv_lines(header, rows), filename, "text/csv; charset=utf-8", csv_cut_line, command)
 
 
 def _csv_lines(header: tuple[str, ...], rows: Iterable[Iterable]) -> Iterator[str]:

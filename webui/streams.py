@@ -1,0 +1,101 @@
+"""Streamed exports: lines in, a response out that holds its index until the last line and stops at the caps.
+
+A web export stops after `max_export_rows` rows, `max_export_mb` megabytes or `max_request_seconds` seconds,
+whichever comes first, and then ends with one line saying so (the `fazhi` commands export everything).
+The response keeps a lease on the index generation it reads, so a build published meanwhile does not
+close that generation under it; the lease is returned when the server closes the response, read to
+the end or not.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from flask import Response, current_app, stream_with_context
+
+from webui import messages
+from webui.index_holder import current_index
+
+BYTE_ORDER_MARK = "\ufeff"
+
+
+class LeasedLines:
+    """Lines that hold a lease on an index until they are closed (the WSGI server closes every response)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._holder = current_app.extensions["fazhi_index"]
+        self._index = current_index()
+        self._holder.retain(self._index)
+        self._lines = iter(stream_with_context(lines))
+        self._leased = True
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        return next(self._lines)
+
+    def close(self) -> None:
+        """Stop the lines and give the lease back (once)."""
+        close_lines = getattr(self._lines, "close", None)
+        try:
+            if close_lines is not None:
+                close_lines()
+        finally:
+            if self._leased:
+                self._leased = False
+                self._holder.release(self._index)
+
+
+def csv_cut_line(sentence: str) -> str:
+    """The sentence as a last CSV row, in its first column."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([sentence])
+    return buffer.getvalue()
+
+
+def jsonl_cut_line(sentence: str) -> str:
+    """The sentence as a last JSON line: {"notice": sentence}."""
+    return json.dumps({"notice": sentence}, ensure_ascii=False) + "\n"
+
+
+def capped_lines(lines: Iterable[str], cut_line: Callable[[str], str], command: str | None) -> Iterator[str]:
+    """The lines up to the settings' caps on rows, bytes and time; past one, a last line saying which and what to do.
+
+    Each piece is a row (a byte-order mark alone does not count); `command` is the `fazhi` command that
+    exports the same without a cap, None where there is none.
+    """
+    settings = current_app.config["FAZHI_SETTINGS"]
+    max_bytes = settings.max_export_mb * 1024 * 1024
+    deadline = time.monotonic() + settings.max_request_seconds
+    rows = sent = 0
+    for line in lines:
+        if line != BYTE_ORDER_MARK:
+            rows += 1
+        if rows > settings.max_export_rows:
+            limit = messages.ROWS_LIMIT.format(rows=settings.max_export_rows)
+        elif sent + len(line.encode("utf-8")) > max_bytes:
+            limit = messages.BYTES_LIMIT.format(megabytes=settings.max_export_mb)
+        elif time.monotonic() > deadline:
+            limit = messages.TIME_LIMIT.format(seconds=settings.max_request_seconds)
+        else:
+            sent += len(line.encode("utf-8"))
+            yield line
+            continue
+        if command is None:
+            yield cut_line(messages.EXPORT_CUT_NO_COMMAND.format(limit=limit))
+        else:
+            yield cut_line(messages.EXPORT_CUT.format(limit=limit, command=command))
+        return
+
+
+def export_response(
+    lines: Iterable[str], file_name: str, mimetype: str, cut_line: Callable[[str], str], command: str | None
+) -> Response:
+    """A capped, leased, streamed download."""
+    response = Response(LeasedLines(capped_lines(lines, cut_line, command)), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={file_name}"
+    return response
