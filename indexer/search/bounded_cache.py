@@ -47,6 +47,9 @@ class BoundedCache(Generic[Value]):
                 self._bytes -= dropped
         return value
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._values
+
     def __len__(self) -> int:
         return len(self._values)
 
