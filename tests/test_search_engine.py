@@ -564,9 +564,11 @@ def test_build_keeps_each_indexed_report_version_in_the_store(tmp_path):
         report = load_report(tmp_path / "index" / STORE_FOLDER, "wawu-2024", index.table.content_hashes[0])
         assert report is not None and report.passages[-1].text.endswith("人手不足。")
     # The previous generation's version stays for searches that still use it; a third build drops it.
-    assert len(list((tmp_path / "index" / STORE_FOLDER).iterdir())) == 2
+    # Each version is the report and its metadata alone (for serving one passage).
+    store = tmp_path / "index" / STORE_FOLDER
+    assert (len(list(store.glob("*.json.z"))), len(list(store.glob("*.meta.json"))), len(list(store.iterdir()))) == (2, 2, 4)
     build_index(corpus, tmp_path / "index", rebuild=True)
-    assert len(list((tmp_path / "index" / STORE_FOLDER).iterdir())) == 1
+    assert (len(list(store.glob("*.json.z"))), len(list(store.glob("*.meta.json"))), len(list(store.iterdir()))) == (1, 1, 2)
 
 
 def test_opening_a_folder_without_an_index_says_how_to_build_one(tmp_path):

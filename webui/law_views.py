@@ -49,7 +49,7 @@ from indexer.search import SearchIndex
 from webui import law_messages, messages
 from webui.index_holder import current_index
 from webui.params import BadParameter
-from webui.streams import csv_cut_line, export_response
+from webui.streams import CSV, export_response
 
 blueprint = Blueprint("law_views", __name__)
 api_blueprint = Blueprint("law_views_api", __name__, url_prefix="/api")
@@ -330,4 +330,4 @@ def _csv_lines(*row_sources: Iterable[Iterable]) -> Iterator[str]:
 
 
 def _csv_response(lines: Iterator[str], file_name: str) -> Response:
-    return export_response(lines, file_name, "text/csv; charset=utf-8", csv_cut_line, None)
+    return export_response(lines, file_name, CSV, None)

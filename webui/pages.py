@@ -24,7 +24,7 @@ from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
 from webui.report_view import front_matter, report_blocks
 from webui.reports import find_report
-from webui.streams import csv_cut_line, export_response, jsonl_cut_line
+from webui.streams import CSV, JSON_LINES, export_response
 
 blueprint = Blueprint("pages", __name__)
 
@@ -119,10 +119,7 @@ def export(file_format: str):
     passages = export_passages(
         current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate
     )
-    if file_format == "jsonl":
-        mimetype, cut_line = "application/x-ndjson; charset=utf-8", jsonl_cut_line
-    else:
-        mimetype, cut_line = "text/csv; charset=utf-8", csv_cut_line
     return export_response(
-        export_lines(passages, file_format), f"fazhi-export.{file_format}", mimetype, cut_line, f"fazhi export --format {file_format}"
+        export_lines(passages, file_format), f"fazhi-export.{file_format}", JSON_LINES if file_format == "jsonl" else CSV,
+        f"fazhi export --format {file_format}",
     )

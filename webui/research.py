@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -32,6 +33,7 @@ from indexer.research import (
     Coverage,
     CoverageRow,
     Trends,
+    WorkLimit,
     concordance,
     concordance_lines,
     concordance_to_json,
@@ -49,7 +51,7 @@ from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
 from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
-from webui.streams import csv_cut_line, export_response
+from webui.streams import CSV, export_response
 
 blueprint = Blueprint("research", __name__)
 api_blueprint = Blueprint("research_api", __name__, url_prefix="/api")
@@ -118,10 +120,32 @@ def _trends_request(args: MultiDict) -> ResearchRequest:
 
 
 
+def _work_limit() -> WorkLimit:
+    """The occurrences and seconds a concordance request may take on (settings max_concordance_lines, max_request_seconds)."""
+    settings = current_app.config["FAZHI_SETTINGS"]
+    return WorkLimit(occurrences=settings.max_concordance_lines, deadline=time.monotonic() + settings.max_request_seconds)
+
+
+def _cut_sentence(limit: WorkLimit, counted: int) -> str:
+    """What the page, its twin and the CSV say when a concordance stopped at its limit ("" when it did not)."""
+    settings = current_app.config["FAZHI_SETTINGS"]
+    if limit.stopped == "occurrences":
+        return research_messages.CONCORDANCE_CUT_OCCURRENCES.format(count=counted, limit=settings.max_concordance_lines)
+    if limit.stopped == "time":
+        return research_messages.CONCORDANCE_CUT_TIME.format(count=counted, seconds=settings.max_request_seconds)
+    return ""
+
+
 def _concordance(args: MultiDict) -> tuple[ResearchRequest, Concordance]:
     wanted = _concordance_request(args)
     query = wanted.queries[0] if wanted.queries else ""
-    result = concordance(current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort)
+    limit = _work_limit()
+    result = concordance(
+        current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort, limit=limit
+    )
+    cut = _cut_sentence(limit, result.total)
+    if cut:
+        result = replace(result, notice=" ".join(filter(None, (result.notice, cut))))
     return wanted, result
 
 
@@ -212,10 +236,19 @@ def kwic_csv():
     """Every concordance line of the query and filters, as CSV (UTF-8 with BOM, for Excel)."""
     wanted = _concordance_request(request.args)
     query = wanted.queries[0] if wanted.queries else ""
-    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort)
+    limit = _work_limit()
+    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort, limit=limit)
     header = ("left", "match", "right", "township", "county", "province", "year", "section_label", "passage_id", "report_id", "url")
-    rows = ([line_to_json(line)[name] for name in header] for line in lines)
-    return _csv_response("fazhi-kwic.csv", header, rows, "fazhi kwic")
+
+    def rows() -> Iterator[list]:
+        count = 0
+        for line in lines:
+            count += 1
+            yield [line_to_json(line)[name] for name in header]
+        if limit.stopped:
+            yield [_cut_sentence(limit, count)]
+
+    return _csv_response("fazhi-kwic.csv", header, rows(), "fazhi kwic")
 
 
 # Trends
@@ -330,7 +363,7 @@ def coverage_csv():
 
 def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable], command: str | None) -> Response:
     """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM), capped; `command` exports the same uncapped."""
-    return export_response(_csv_lines(header, rows), filename, "text/csv; charset=utf-8", csv_cut_line, command)
+    return export_response(_csv_lines(header, rows), filename, CSV, command)
 
 
 def _csv_lines(header: tuple[str, ...], rows: Iterable[Iterable]) -> Iterator[str]:
@@ -338,6 +371,9 @@ def _csv_lines(header: tuple[str, ...], rows: Iterable[Iterable]) -> Iterator[st
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
     for row in rows:
         writer.writerow(["" if value is None else value for value in row])
         yield buffer.getvalue()

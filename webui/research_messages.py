@@ -9,6 +9,8 @@ BAD_CHART = "图表 chart 应是 year（按年份）或 province（按省份）�
 
 CONCORDANCE_SUMMARY = "“{query}”：{total} 处出现，见于 {reports} 篇报告的 {passages} 个段落"
 CONCORDANCE_PROMPT = "输入检索词，逐条列出它在报告正文中的每一处出现及前后文。"
+CONCORDANCE_CUT_OCCURRENCES = "出现次数太多：只统计并排列了文档顺序中前 {count} 处（网页上限 {limit} 处），总数不全。请加上筛选条件缩小范围，或在命令行运行 fazhi kwic 取得全部。"
+CONCORDANCE_CUT_TIME = "统计用时超过 {seconds} 秒：只统计并排列了文档顺序中前 {count} 处，总数不全。请加上筛选条件缩小范围，或在命令行运行 fazhi kwic 取得全部。"
 CONCORDANCE_EMPTY = "报告正文中没有找到这个词。可以换一个词，或去掉筛选条件。"
 TRENDS_SUMMARY = "“{query}”：{reports} 篇报告、{passages} 个段落"
 TRENDS_PROMPT = "输入一个或几个检索词，看它们逐年、分省在报告中出现的多少；占比是命中报告占当年（当省）全部报告的比例。"

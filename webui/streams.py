@@ -13,6 +13,7 @@ import io
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from flask import Response, current_app, stream_with_context
 
@@ -62,18 +63,34 @@ def jsonl_cut_line(sentence: str) -> str:
     return json.dumps({"notice": sentence}, ensure_ascii=False) + "\n"
 
 
-def capped_lines(lines: Iterable[str], cut_line: Callable[[str], str], command: str | None) -> Iterator[str]:
+@dataclass(frozen=True)
+class ExportFormat:
+    """How a format is served and how it says that it was cut."""
+
+    mimetype: str
+    cut_line: Callable[[str], str]
+    has_header: bool  # whether the first row names the columns (and is not counted)
+
+
+CSV = ExportFormat("text/csv; charset=utf-8", csv_cut_line, has_header=True)
+JSON_LINES = ExportFormat("application/x-ndjson; charset=utf-8", jsonl_cut_line, has_header=False)
+
+
+def capped_lines(lines: Iterable[str], export_format: ExportFormat, command: str | None) -> Iterator[str]:
     """The lines up to the settings' caps on rows, bytes and time; past one, a last line saying which and what to do.
 
-    Each piece is a row (a byte-order mark alone does not count); `command` is the `fazhi` command that
-    exports the same without a cap, None where there is none.
+    Each piece is a row; a byte-order mark and the first row of a CSV (its header) do not count. `command`
+    is the `fazhi` command that exports the same without a cap, None where there is none.
     """
     settings = current_app.config["FAZHI_SETTINGS"]
     max_bytes = settings.max_export_mb * 1024 * 1024
     deadline = time.monotonic() + settings.max_request_seconds
     rows = sent = 0
+    header_pending = export_format.has_header
     for line in lines:
-        if line != BYTE_ORDER_MARK:
+        if header_pending and line != BYTE_ORDER_MARK:
+            header_pending = False
+        elif line != BYTE_ORDER_MARK:
             rows += 1
         if rows > settings.max_export_rows:
             limit = messages.ROWS_LIMIT.format(rows=settings.max_export_rows)
@@ -86,16 +103,14 @@ def capped_lines(lines: Iterable[str], cut_line: Callable[[str], str], command: 
             yield line
             continue
         if command is None:
-            yield cut_line(messages.EXPORT_CUT_NO_COMMAND.format(limit=limit))
+            yield export_format.cut_line(messages.EXPORT_CUT_NO_COMMAND.format(limit=limit))
         else:
-            yield cut_line(messages.EXPORT_CUT.format(limit=limit, command=command))
+            yield export_format.cut_line(messages.EXPORT_CUT.format(limit=limit, command=command))
         return
 
 
-def export_response(
-    lines: Iterable[str], file_name: str, mimetype: str, cut_line: Callable[[str], str], command: str | None
-) -> Response:
+def export_response(lines: Iterable[str], file_name: str, export_format: ExportFormat, command: str | None) -> Response:
     """A capped, leased, streamed download."""
-    response = Response(LeasedLines(capped_lines(lines, cut_line, command)), mimetype=mimetype)
+    response = Response(LeasedLines(capped_lines(lines, export_format, command)), mimetype=export_format.mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename={file_name}"
     return response

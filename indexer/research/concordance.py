@@ -14,6 +14,7 @@ from heapq import nsmallest
 from urllib.parse import quote
 
 from indexer.parse import fold_for_matching
+from indexer.research.work_limit import WorkLimit
 from indexer.search import (
     ParsedQuery,
     SearchFilters,
@@ -74,6 +75,8 @@ class Concordance:
     sort: str
     notice: str
     lines: tuple[ConcordanceLine, ...]
+    # Why the counts stopped short (WorkLimit.stopped): "" when every occurrence was counted.
+    stopped: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,13 @@ def concordance(
     per_page: int = 50,
     sort: str = "document",
     context_chars: int = CONTEXT_CHARS,
+    limit: WorkLimit | None = None,
 ) -> Concordance:
-    """One page of the occurrences of the query's phrases in the matching passages, in the sort order."""
+    """One page of the occurrences of the query's phrases in the matching passages, in the sort order.
+
+    With a `limit`, only the occurrences of the first passages in document order up to it are counted and sorted.
+    """
+    limit = limit or WorkLimit()
     plan = _plan(index, query_text, filters)
     notices = list(plan.matched.parsed.notices)
     if sort not in CONCORDANCE_SORTS:
@@ -136,10 +144,10 @@ def concordance(
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     first = (page - 1) * per_page
     if sort == "document":
-        counts = _occurrence_counts(index, plan.phrases, plan.rows)
+        counts = _occurrence_counts(index, plan.phrases, plan.rows, limit)
         chosen = _document_page(index, plan, counts, first, per_page)
     else:
-        keyed = _sort_keys(index, plan, sort)
+        keyed = _sort_keys(index, plan, sort, limit)
         counts = keyed.counts
         chosen = list(_sorted_occurrences(index, plan, keyed, first + per_page))[first:]
     with_occurrences = [row for row, count in zip(plan.rows, counts) if count]
@@ -154,6 +162,7 @@ def concordance(
         sort=sort,
         notice=" ".join(dict.fromkeys(notices)),
         lines=tuple(_lines(index, chosen, query_text, context_chars)),
+        stopped=limit.stopped,
     )
 
 
@@ -163,14 +172,31 @@ def concordance_lines(
     filters: SearchFilters = SearchFilters(),
     sort: str = "document",
     context_chars: int = CONTEXT_CHARS,
+    limit: WorkLimit | None = None,
 ) -> Iterator[ConcordanceLine]:
-    """Every concordance line of the query and filters, in the sort order (for the export and the CLI)."""
+    """Every concordance line of the query and filters, in the sort order (for the export and the CLI).
+
+    With a `limit`, the lines stop at it (sorted lines: those of the first passages up to it, sorted); once the
+    lines are read, `limit.stopped` says whether they stopped short.
+    """
+    limit = limit or WorkLimit()
     plan = _plan(index, query_text, filters)
     if sort in ("left", "right"):
-        chosen: Iterable[_Occurrence] = _sorted_occurrences(index, plan, _sort_keys(index, plan, sort), None)
+        chosen: Iterable[_Occurrence] = _sorted_occurrences(index, plan, _sort_keys(index, plan, sort, limit), None)
     else:
-        chosen = (occurrence for row in plan.rows for occurrence in _row_occurrences(index, plan.pattern, row))
+        chosen = _occurrences_in_order(index, plan, limit)
     return _lines(index, chosen, query_text, context_chars)
+
+
+def _occurrences_in_order(index: SearchIndex, plan: _Plan, limit: WorkLimit) -> Iterator[_Occurrence]:
+    """The occurrences in document order, until the limit."""
+    done = 0
+    for row in plan.rows:
+        for occurrence in _row_occurrences(index, plan.pattern, row):
+            if not limit.allows(done):
+                return
+            done += 1
+            yield occurrence
 
 
 def concordance_to_json(result: Concordance) -> dict:
@@ -185,6 +211,7 @@ def concordance_to_json(result: Concordance) -> dict:
         "per_page": result.per_page,
         "sort": result.sort,
         "notice": result.notice,
+        "stopped": result.stopped,
         "lines": [line_to_json(line) for line in result.lines],
     }
 
@@ -239,16 +266,30 @@ def _plan(index: SearchIndex, query_text: str, filters: SearchFilters) -> _Plan:
     )
 
 
-def _occurrence_counts(index: SearchIndex, phrases: tuple[str, ...], rows: list[int]) -> list[int]:
-    """Occurrences in each row's text (not its heading path); one phrase is counted by str.count, in C."""
+def _occurrence_counts(index: SearchIndex, phrases: tuple[str, ...], rows: list[int], limit: WorkLimit) -> list[int]:
+    """Occurrences in each row's text (not its heading path), rows past the limit counted as none; one phrase
+    is counted by str.count, in C."""
     texts, heading_ends = index.table.match_texts, index.table.heading_ends
+    counts = [0] * len(rows)
     if not phrases:
-        return [0] * len(rows)
+        return counts
     if len(phrases) == 1:
         phrase = phrases[0]
-        return [texts[row].count(phrase, heading_ends[row] + 1) for row in rows]
-    pattern = _pattern(phrases)
-    return [len(pattern.findall(texts[row], heading_ends[row] + 1)) for row in rows]
+
+        def count(row: int) -> int:
+            return texts[row].count(phrase, heading_ends[row] + 1)
+    else:
+        pattern = _pattern(phrases)
+
+        def count(row: int) -> int:
+            return len(pattern.findall(texts[row], heading_ends[row] + 1))
+    done = 0
+    for position, row in enumerate(rows):
+        if not limit.allows(done):
+            break
+        counts[position] = count(row)
+        done += counts[position]
+    return counts
 
 
 def _row_occurrences(index: SearchIndex, pattern: re.Pattern[str] | None, row: int) -> list[_Occurrence]:
@@ -311,8 +352,8 @@ def _sorted_occurrences(index: SearchIndex, plan: _Plan, keyed: _SortKeys, count
     return _occurrences_at(index, plan.pattern, ((owners[position], ordinals[position]) for position in chosen))
 
 
-def _sort_keys(index: SearchIndex, plan: _Plan, sort: str) -> _SortKeys:
-    """The sort keys of every occurrence in the plan's rows, which also count them.
+def _sort_keys(index: SearchIndex, plan: _Plan, sort: str, limit: WorkLimit) -> _SortKeys:
+    """The sort keys of every occurrence in the plan's rows (those before the limit), which also count them.
 
     There can be a million occurrences, so each row's keys come from one regular-expression call, in C.
     """
@@ -345,6 +386,9 @@ def _sort_keys(index: SearchIndex, plan: _Plan, sort: str) -> _SortKeys:
 
     keyed = _SortKeys(keys=[], owners=[], ordinals=[], counts=[])
     for row in plan.rows:
+        if not limit.allows(len(keyed.keys)):
+            keyed.counts.append(0)
+            continue
         found = row_keys(row)
         keyed.counts.append(len(found))
         keyed.keys.extend(found)

@@ -173,6 +173,9 @@ def export_lines(passages: Iterable, file_format: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
     for passage in passages:
         row = exported_passage_to_json(passage)
         row["heading_path"] = " › ".join(row["heading_path"])
