@@ -170,3 +170,22 @@ def test_a_report_over_the_size_limit_is_skipped_at_index_time_with_a_sentence(t
     (skipped,) = summary.skipped
     assert skipped.path.endswith("huge.txt")
     assert f"{MAX_TEXT_CHARS:,}" in skipped.reason and "split it" in skipped.reason
+
+
+def test_heavy_requests_past_the_bound_are_refused_with_a_sentence_while_searches_go_on(make_client):
+    client = make_client(max_heavy_requests=2)
+    first = client.get("/export.csv", buffered=False)
+    second = client.get("/kwic.csv?q=" + quote("法治"), buffered=False)
+    try:
+        for path in ("/export.jsonl", "/kwic?q=" + quote("法治"), "/api/trends?q=" + quote("法治"), "/api/coverage"):
+            refused = client.get(path)
+            assert refused.status_code == 503 and refused.headers["Retry-After"]
+            assert "请过几秒再试" in refused.get_data(as_text=True)
+        assert client.get("/api/search?q=" + quote("法治")).status_code == 200
+    finally:
+        # Each suspended stream keeps its request context pushed on this thread, so they end last in, first out.
+        second.close()
+        first.close()
+    # Closing the streams gave their slots back.
+    assert client.get("/api/kwic?q=" + quote("法治")).status_code == 200
+    assert client.get("/export.jsonl").status_code == 200

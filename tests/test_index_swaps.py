@@ -77,11 +77,20 @@ def test_a_streamed_export_keeps_its_generation_until_its_last_line(tmp_path):
         assert client.get("/api/search").get_json()["total_reports"] == 4
         # The export still reads the generation it started on; the new one serves everything else.
         assert len(holder.open_generations()) == 2
+        started_on = holder.open_generations()[1]
+        # Two more publishes would remove that generation's folder, but a request still reads it: it stays.
+        build_index(five, index_dir, workers=1)
+        build_index(four, index_dir, workers=1)
+        assert (index_dir / started_on).is_dir()
         rest = b"".join(lines)
         response.close()
         exported = [json.loads(line) for line in (first + rest).decode("utf-8").splitlines() if line.strip()]
         assert len({passage["report_id"] for passage in exported}) == 5
-        assert len(holder.open_generations()) == 1
+        assert client.get("/api/search").get_json()["total_reports"] == 4
+        assert holder.open_generations() == [current_generation(index_dir)]
+        # Closed once its last reader finished; the next build removes it.
+        build_index(five, index_dir, workers=1)
+        assert not (index_dir / started_on).exists()
     finally:
         holder.close()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from webui.heavy_work import install_heavy_slots
 from webui.index_holder import IndexHolder, return_index
 from webui.settings import Settings, settings_from_environment
 
@@ -18,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     # Each request leases the index it uses (index_holder.current_index) and gives it back here, after a
     # streamed response's last line, so a replaced generation is closed once no request reads it.
     app.teardown_appcontext(return_index)
+    install_heavy_slots(app, settings.max_heavy_requests)
 
     from webui import api, errors, law_views, pages, research
 

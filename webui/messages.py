@@ -21,3 +21,4 @@ EXPORT_CUT_NO_COMMAND = "导出到此为止：已达到网页导出的上限（{
 ROWS_LIMIT = "{rows} 行"
 BYTES_LIMIT = "{megabytes} MB"
 TIME_LIMIT = "{seconds} 秒"
+BUSY = "服务器正在处理其他导出或统计，暂时不能再接这一项；请过几秒再试。检索不受影响。"

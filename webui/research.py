@@ -49,6 +49,7 @@ from indexer.search import SearchFilters
 from webui import messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
+from webui.heavy_work import heavy_slot
 from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
 from webui.streams import CSV, export_response
@@ -140,9 +141,10 @@ def _concordance(args: MultiDict) -> tuple[ResearchRequest, Concordance]:
     wanted = _concordance_request(args)
     query = wanted.queries[0] if wanted.queries else ""
     limit = _work_limit()
-    result = concordance(
-        current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort, limit=limit
-    )
+    with heavy_slot():
+        result = concordance(
+            current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort, limit=limit
+        )
     cut = _cut_sentence(limit, result.total)
     if cut:
         result = replace(result, notice=" ".join(filter(None, (result.notice, cut))))
@@ -151,12 +153,14 @@ def _concordance(args: MultiDict) -> tuple[ResearchRequest, Concordance]:
 
 def _trends(args: MultiDict) -> tuple[ResearchRequest, Trends]:
     wanted = _trends_request(args)
-    return wanted, trends(current_index(), wanted.queries, wanted.filters)
+    with heavy_slot():
+        return wanted, trends(current_index(), wanted.queries, wanted.filters)
 
 
 def _coverage(args: MultiDict) -> tuple[ResearchRequest, Coverage]:
     wanted = read_research_request(args, COVERAGE_PER_PAGE)
-    return wanted, coverage(current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page)
+    with heavy_slot():
+        return wanted, coverage(current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page)
 
 
 # URLs (the state lives in the URL, as on /search)

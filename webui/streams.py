@@ -18,18 +18,25 @@ from dataclasses import dataclass
 from flask import Response, current_app, stream_with_context
 
 from webui import messages
+from webui.heavy_work import take_heavy_slot
 from webui.index_holder import current_index
 
 BYTE_ORDER_MARK = "\ufeff"
 
 
 class LeasedLines:
-    """Lines that hold a lease on an index until they are closed (the WSGI server closes every response)."""
+    """Lines that hold a lease on an index, and a heavy-request slot, until they are closed (the WSGI server
+    closes every response)."""
 
     def __init__(self, lines: Iterable[str]) -> None:
+        self._give_slot_back = take_heavy_slot()
         self._holder = current_app.extensions["fazhi_index"]
-        self._index = current_index()
-        self._holder.retain(self._index)
+        try:
+            self._index = current_index()
+            self._holder.retain(self._index)
+        except BaseException:
+            self._give_slot_back()
+            raise
         self._lines = iter(stream_with_context(lines))
         self._leased = True
 
@@ -37,18 +44,26 @@ class LeasedLines:
         return self
 
     def __next__(self) -> str:
-        return next(self._lines)
+        try:
+            return next(self._lines)
+        except StopIteration:
+            self._give_back()
+            raise
 
     def close(self) -> None:
-        """Stop the lines and give the lease back (once)."""
+        """Stop the lines and give the lease and the slot back (once; also done after the last line)."""
         close_lines = getattr(self._lines, "close", None)
         try:
             if close_lines is not None:
                 close_lines()
         finally:
-            if self._leased:
-                self._leased = False
-                self._holder.release(self._index)
+            self._give_back()
+
+    def _give_back(self) -> None:
+        if self._leased:
+            self._leased = False
+            self._holder.release(self._index)
+            self._give_slot_back()
 
 
 def csv_cut_line(sentence: str) -> str:

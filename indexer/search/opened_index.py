@@ -17,8 +17,10 @@ from indexer.index import (
     PassageTable,
     count_other_reports,
     current_generation,
+    hold_for_reading,
     read_passage_table,
     segmenter,
+    stop_reading,
 )
 from indexer.parse import SECTION_LABELS
 from indexer.search.bounded_cache import BoundedCache
@@ -42,6 +44,8 @@ class _Searchers:
     opened: list[Searcher] = field(default_factory=list)
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The shared lock on the generation's READERS file that keeps a build from removing the folder meanwhile.
+    reading: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +110,13 @@ class SearchIndex:
     def close(self) -> None:
         """Close the searchers of every thread and their files."""
         with self._searchers.lock:
+            if self._searchers.closed:
+                return
             self._searchers.closed = True
             searchers, self._searchers.opened = self._searchers.opened, []
         for searcher in searchers:
             searcher.close()
+        stop_reading(self._searchers.reading)
 
     @property
     def is_closed(self) -> bool:
@@ -140,6 +147,18 @@ def open_search_index(index_dir: Path, filter_cache_bytes: int | None = None) ->
     generation = current_generation(index_dir)
     if generation is None:
         raise IndexUnavailable(f"There is no index in {index_dir}; build it with the index command first.")
+    # Held from before the first read until `close`: a build leaves the folder in place while we read it.
+    reading = hold_for_reading(index_dir / generation)
+    try:
+        index = _opened(index_dir, generation, filter_cache_bytes)
+    except BaseException:
+        stop_reading(reading)
+        raise
+    index._searchers.reading = reading
+    return index
+
+
+def _opened(index_dir: Path, generation: str, filter_cache_bytes: int | None) -> SearchIndex:
     stored = read_passage_table(index_dir / generation)
     try:
         # Plain reads, not mmap: mapped segment pages would count in the server's resident memory.
