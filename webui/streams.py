@@ -22,6 +22,7 @@ from webui.heavy_work import take_heavy_slot
 from webui.index_holder import current_index
 
 BYTE_ORDER_MARK = "\ufeff"
+_ROWS_BETWEEN_PAUSES = 50
 
 
 class LeasedLines:
@@ -116,6 +117,9 @@ def capped_lines(lines: Iterable[str], export_format: ExportFormat, command: str
         else:
             sent += len(line.encode("utf-8"))
             yield line
+            if rows % _ROWS_BETWEEN_PAUSES == 0:
+                # Let the searches waiting for the interpreter lock run: an export should not hold it for long.
+                time.sleep(0)
             continue
         if command is None:
             yield export_format.cut_line(messages.EXPORT_CUT_NO_COMMAND.format(limit=limit))
