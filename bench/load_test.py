@@ -76,13 +76,16 @@ class Client(threading.Thread):
         self.timings.append((kind, (time.perf_counter() - started) * 1000))
         if self.think:
             # A person reads the page before the next request: on average `think` seconds.
-            time.sleep(self.random.uniform(0, 2 * self.think))
+            time.sleep(max(0.0, min(self.random.uniform(0, 2 * self.think), self.deadline - time.monotonic())))
         if response.status != 200:
             self.errors.append(f"{kind} {path}: HTTP {response.status}")
             return None
         return body
 
     def run(self) -> None:
+        if self.think:
+            # People arrive one by one, not all in the same instant.
+            time.sleep(self.random.uniform(0, 2 * self.think))
         while time.monotonic() < self.deadline:
             query = self.random.choice(self.queries)
             filters = self.random.choice(FILTERS)

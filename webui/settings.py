@@ -23,7 +23,7 @@ class Settings:
     max_export_rows: int = field(default=20_000, metadata={"help": "rows a web export (CSV or JSON lines) gives at most, then a line saying it was cut; the `fazhi` commands have no cap"})
     max_export_mb: int = field(default=50, metadata={"help": "bytes a web export gives at most, then a line saying it was cut (MB)"})
     max_request_seconds: int = field(default=20, metadata={"help": "seconds a web export or concordance may work before it stops with a sentence saying so"})
-    max_heavy_requests: int = field(default=2, metadata={"help": "exports, concordances, trends and coverage grids computed at once; one more waits a second, then is refused with a sentence, so searches keep a thread"})
+    max_heavy_requests: int = field(default=1, metadata={"help": "exports, concordances, trends and coverage grids computed at once; one more waits a second, then is refused with a sentence, so searches keep a thread"})
     max_concordance_lines: int = field(default=100_000, metadata={"help": "occurrences a concordance page or export sorts by context at most (the first ones in document order)"})
 
 

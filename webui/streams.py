@@ -23,6 +23,7 @@ from webui.index_holder import current_index
 
 BYTE_ORDER_MARK = "\ufeff"
 _ROWS_BETWEEN_PAUSES = 50
+_PAUSE_SECONDS = 0.002
 
 
 class LeasedLines:
@@ -119,7 +120,7 @@ def capped_lines(lines: Iterable[str], export_format: ExportFormat, command: str
             yield line
             if rows % _ROWS_BETWEEN_PAUSES == 0:
                 # Let the searches waiting for the interpreter lock run: an export should not hold it for long.
-                time.sleep(0)
+                time.sleep(_PAUSE_SECONDS)
             continue
         if command is None:
             yield export_format.cut_line(messages.EXPORT_CUT_NO_COMMAND.format(limit=limit))
