@@ -4,8 +4,13 @@
     python bench/load_test.py --url http://127.0.0.1:5055 --clients 20 --seconds 30
 
 Only loopback addresses are accepted. Each client loops: a search page, its JSON twin, a filtered search
-(township / year / section / law), the next page, a report page reached from a hit. Prints throughput,
-p50/p95 latency per kind and overall, and the count of errors (any status other than 200, or a failure).
+(township / year / section / law), the next page, a report page reached from a hit; with `--think S` it waits
+S seconds on average after each response, as a person reading the page would. With `--heavy N`, N more
+clients loop over the heaviest requests a user can send (whole exports, concordances of the commonest
+characters sorted by context, trends, the coverage grid), reading each response to its end, while the others
+search. Prints throughput, p50/p95 latency per kind and overall, the heavy requests refused as busy (503 with
+Retry-After: the server lets only a few run at once, by design) and the count of errors (any other status
+than 200, or a failure).
 """
 from __future__ import annotations
 
@@ -26,6 +31,15 @@ sys.path.insert(0, str(HERE))
 from measure import percentile  # noqa: E402
 from workload import read_queries  # noqa: E402
 
+HEAVY = (
+    ("kwic.csv sorted", "/kwic.csv?" + urlencode({"q": "的 OR 法 OR 治", "sort": "right"})),
+    ("kwic page sorted", "/kwic?" + urlencode({"q": "的 OR 法 OR 治", "sort": "left"})),
+    ("export.csv", "/export.csv?" + urlencode({"q": "法"})),
+    ("export.jsonl all", "/export.jsonl"),
+    ("trends", "/trends?" + urlencode([("q", "的"), ("q", "法治"), ("q", "枫桥经验")])),
+    ("coverage.csv", "/coverage.csv"),
+    ("duplicates.csv", "/duplicates.csv"),
+)
 FILTERS = (
     {}, {"year": "2024"}, {"year": "2021..2023"}, {"section": "problems"}, {"law": "民法典"},
     {"province": "河南省"}, {"township": "段园镇"}, {"section": "measures", "year": "2022"},
@@ -35,17 +49,18 @@ FILTERS = (
 class Client(threading.Thread):
     """One simulated user, with its own connection."""
 
-    def __init__(self, host: str, port: int, queries: list[str], deadline: float, seed: int) -> None:
+    def __init__(self, host: str, port: int, queries: list[str], deadline: float, seed: int, think: float = 0.0) -> None:
         super().__init__(daemon=True)
-        self.host, self.port, self.queries, self.deadline = host, port, queries, deadline
+        self.host, self.port, self.queries, self.deadline, self.think = host, port, queries, deadline, think
         self.random = random.Random(seed)
         self.timings: list[tuple[str, float]] = []
         self.errors: list[str] = []
+        self.busy = 0
 
     def get(self, kind: str, path: str) -> bytes | None:
         started = time.perf_counter()
         try:
-            connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
             connection.request("GET", path)
             response = connection.getresponse()
             body = response.read()
@@ -54,13 +69,23 @@ class Client(threading.Thread):
             self.errors.append(f"{kind} {path}: {error}")
             time.sleep(0.1)  # a refused connection fails at once; do not spin
             return None
+        if response.status == 503 and response.getheader("Retry-After"):
+            self.busy += 1
+            time.sleep(0.5)
+            return None
         self.timings.append((kind, (time.perf_counter() - started) * 1000))
+        if self.think:
+            # A person reads the page before the next request: on average `think` seconds.
+            time.sleep(max(0.0, min(self.random.uniform(0, 2 * self.think), self.deadline - time.monotonic())))
         if response.status != 200:
             self.errors.append(f"{kind} {path}: HTTP {response.status}")
             return None
         return body
 
     def run(self) -> None:
+        if self.think:
+            # People arrive one by one, not all in the same instant.
+            time.sleep(self.random.uniform(0, 2 * self.think))
         while time.monotonic() < self.deadline:
             query = self.random.choice(self.queries)
             filters = self.random.choice(FILTERS)
@@ -72,6 +97,15 @@ class Client(threading.Thread):
                 if hits:
                     hit = self.random.choice(hits)
                     self.get("report page", f"/reports/{quote(hit['report_id'])}?" + urlencode({"q": query}))
+
+
+class HeavyClient(Client):
+    """One user asking only for the heaviest requests, one after another."""
+
+    def run(self) -> None:
+        while time.monotonic() < self.deadline:
+            kind, path = self.random.choice(HEAVY)
+            self.get(kind, path)
 
 
 def wait_until_serving(host: str, port: int, seconds: float = 600) -> None:
@@ -93,14 +127,22 @@ def main() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:5000", help="the running server (loopback only)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", type=float, default=0.0, help="average seconds a searching client waits after each response (0: none)")
+    parser.add_argument("--heavy", type=int, default=0, help="clients sending only heavy requests, beside the others")
+    parser.add_argument("--queries", type=Path, default=None, help="queries file (default: the shared workload's)")
     arguments = parser.parse_args()
     address = urlsplit(arguments.url)
     if address.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("The load test only targets this machine's loopback address (127.0.0.1 or localhost).")
-    queries = [line for line in read_queries() if ":" not in line]
+    queries = [line for line in (read_queries(arguments.queries) if arguments.queries else read_queries()) if ":" not in line]
     wait_until_serving(address.hostname, address.port or 80)
     deadline = time.monotonic() + arguments.seconds
-    clients = [Client(address.hostname, address.port or 80, queries, deadline, seed) for seed in range(arguments.clients)]
+    clients = [
+        Client(address.hostname, address.port or 80, queries, deadline, seed, arguments.think) for seed in range(arguments.clients)
+    ]
+    clients += [
+        HeavyClient(address.hostname, address.port or 80, queries, deadline, 1000 + seed) for seed in range(arguments.heavy)
+    ]
     started = time.perf_counter()
     for client in clients:
         client.start()
@@ -109,13 +151,17 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     timings = [item for client in clients for item in client.timings]
     errors = [item for client in clients for item in client.errors]
-    print(f"{arguments.clients} clients, {elapsed:.1f} s: {len(timings)} requests, {len(timings) / elapsed:.1f} requests/s, {len(errors)} errors")
+    busy = sum(client.busy for client in clients)
+    print(
+        f"{arguments.clients} clients + {arguments.heavy} heavy, {elapsed:.1f} s: {len(timings)} requests, "
+        f"{len(timings) / elapsed:.1f} requests/s, {busy} heavy refused as busy, {len(errors)} errors"
+    )
     for kind in sorted({kind for kind, _ in timings}):
         values = [ms for item_kind, ms in timings if item_kind == kind]
-        print(f"  {kind:<14} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+        print(f"  {kind:<16} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
     values = [ms for _, ms in timings]
     if values:
-        print(f"  {'all':<14} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+        print(f"  {'all':<16} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
     for error in errors[:10]:
         print("  error:", error)
     sys.exit(1 if errors else 0)

@@ -12,12 +12,9 @@ import pytest
 
 from indexer.cli import main
 from indexer.parse.normalize import fold_for_matching
-from indexer.research.concordance import (
-    SORT_KEY_CHARS,
-    _occurrences_never_overlap,
-    concordance,
-)
+from indexer.research.concordance import concordance
 from indexer.research.coverage import DEFAULT_TOPICS, split_topics
+from indexer.research.occurrences import SORT_KEY_CHARS, _occurrences_never_overlap
 from webui.charts import ChartSeries, share_line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"

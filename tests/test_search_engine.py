@@ -19,8 +19,8 @@ from indexer.index.report_store import STORE_FOLDER, load_report
 from indexer.index.workers import BuildProgress
 from indexer.parse.normalize import fold_for_matching
 from indexer.pipeline import iter_report_files
-from indexer.search.opened_index import IndexUnavailable, open_search_index
 from indexer.search.notices import make_notice
+from indexer.search.opened_index import IndexUnavailable, open_search_index
 from indexer.search.query import SearchFilters, YearRange
 from indexer.search.results import export_passages, search
 from indexer.search.snippets import make_snippet, mark_text
@@ -568,9 +568,11 @@ def test_build_keeps_each_indexed_report_version_in_the_store(tmp_path):
         report = load_report(tmp_path / "index" / STORE_FOLDER, "wawu-2024", index.table.content_hashes[0])
         assert report is not None and report.passages[-1].text.endswith("人手不足。")
     # The previous generation's version stays for searches that still use it; a third build drops it.
-    assert len(list((tmp_path / "index" / STORE_FOLDER).iterdir())) == 2
+    # Each version is the report and its metadata alone (for serving one passage).
+    store = tmp_path / "index" / STORE_FOLDER
+    assert (len(list(store.glob("*.json.z"))), len(list(store.glob("*.meta.json"))), len(list(store.iterdir()))) == (2, 2, 4)
     build_index(corpus, tmp_path / "index", rebuild=True)
-    assert len(list((tmp_path / "index" / STORE_FOLDER).iterdir())) == 1
+    assert (len(list(store.glob("*.json.z"))), len(list(store.glob("*.meta.json"))), len(list(store.iterdir()))) == (1, 1, 2)
 
 
 def test_opening_a_folder_without_an_index_says_how_to_build_one(tmp_path):

@@ -1,7 +1,7 @@
 """Tables in .docx and .html keep their rows: one line per row, cells separated; the report page shows a table."""
 import pytest
-
 from builders import paragraph, write_docx
+
 from indexer.pipeline import parse_text
 from indexer.read import read_document
 from webui.report_view import report_blocks

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from indexer.cli import main
-from indexer.index.analysis import boundary_bits, count_rank_words, count_words_and_boundaries, inner_boundaries
+from indexer.index.analysis import (
+    boundary_bits,
+    count_rank_words,
+    count_words_and_boundaries,
+    inner_boundaries,
+)
 from indexer.index.build import build_index
 from indexer.parse.normalize import fold_for_matching
 from indexer.research import concordance, coverage, trends

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webui.index_holder import IndexHolder
+from webui.heavy_work import install_heavy_slots
+from webui.index_holder import IndexHolder, return_index
 from webui.settings import Settings, settings_from_environment
 
 
@@ -14,7 +15,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["FAZHI_SETTINGS"] = settings
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
-    app.extensions["fazhi_index"] = IndexHolder(settings.index_dir)
+    app.extensions["fazhi_index"] = IndexHolder(settings.index_dir, filter_cache_bytes=settings.filter_cache_mb * 1024 * 1024)
+    # Each request leases the index it uses (index_holder.current_index) and gives it back here, after a
+    # streamed response's last line, so a replaced generation is closed once no request reads it.
+    app.teardown_appcontext(return_index)
+    install_heavy_slots(app, settings.max_heavy_requests)
 
     from webui import api, errors, headers, law_views, pages, research
 

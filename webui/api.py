@@ -46,6 +46,5 @@ def passage_json(passage_id: str):
     found = find_passage(current_index(), passage_id)
     if found is None:
         abort(404, description=messages.UNKNOWN_PASSAGE.format(passage_id=passage_id[:80]))
-    report, passage = found
-    metadata = {key: value for key, value in report_to_json(report).items() if key not in ("sections", "passages", "cited_laws", "warnings")}
-    return jsonify({"ok": True, "passage": passage_to_json(passage), "report": metadata, "url": f"/reports/{report.report_id}#{passage.passage_id}"})
+    metadata, passage = found
+    return jsonify({"ok": True, "passage": passage_to_json(passage), "report": metadata, "url": f"/reports/{passage.report_id}#{passage.passage_id}"})

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.search import IndexUnavailable
 from webui import messages
+from webui.heavy_work import ServerBusy
 from webui.params import BadParameter
 
 
@@ -24,6 +25,12 @@ def install(app: Flask) -> None:
     @app.errorhandler(BadParameter)
     def bad_parameter(error: BadParameter):
         return error_response(str(error), 400)
+
+    @app.errorhandler(ServerBusy)
+    def busy(error: ServerBusy):
+        response = app.make_response(error_response(str(error), 503))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(IndexUnavailable)
     def no_index(error: IndexUnavailable):

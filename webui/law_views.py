@@ -50,6 +50,7 @@ from indexer.search import SearchIndex, csv_lines
 from webui import law_messages, messages
 from webui.index_holder import current_index
 from webui.params import BadParameter
+from webui.streams import CSV, export_response
 
 blueprint = Blueprint("law_views", __name__)
 api_blueprint = Blueprint("law_views_api", __name__, url_prefix="/api")
@@ -326,6 +327,4 @@ def _law_rows(laws: Iterable[LawSummary], years: tuple[int, ...]) -> Iterator[li
 
 
 def _csv_response(lines: Iterator[str], file_name: str) -> Response:
-    response = Response(lines, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename={file_name}"
-    return response
+    return export_response(lines, file_name, CSV, None)

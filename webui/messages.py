@@ -37,6 +37,8 @@ NOTICES = {
     "bad_concordance_sort": "没有“{value}”这种语境排序，已按文档顺序列出。",
     "uncited_law": "本索引中没有段落引用《{value}》。",
     "unknown_law": "没有名为“{value}”的被引法律。",
+    "concordance_cut_lines": "出现次数太多：只统计并排列了文档顺序中前 {count} 处（网页上限 {limit} 处），总数不全。请加上筛选条件缩小范围，或在命令行运行 fazhi kwic 取得全部。",
+    "concordance_cut_time": "统计用时超过 {seconds} 秒：只统计并排列了文档顺序中前 {count} 处，总数不全。请加上筛选条件缩小范围，或在命令行运行 fazhi kwic 取得全部。",
 }
 # Added after uncited_law / unknown_law when the catalogue has names close to what was typed.
 NEAREST_LAWS = "最接近的名称：{nearest}。"
@@ -53,3 +55,9 @@ def _worded(notice: Notice, keys: str) -> str:
     if notice.parameters.get("nearest"):
         sentence += NEAREST_LAWS.format(nearest=notice.parameters["nearest"])
     return sentence
+EXPORT_CUT = "导出到此为止：已达到网页导出的上限（{limit}）。要导出全部，请缩小检索范围，或在命令行运行 {command}（命令行导出没有上限）。"
+EXPORT_CUT_NO_COMMAND = "导出到此为止：已达到网页导出的上限（{limit}）。如需全部，请管理员在设置中调高上限（max_export_rows、max_export_mb、max_request_seconds）。"
+ROWS_LIMIT = "{rows} 行"
+BYTES_LIMIT = "{megabytes} MB"
+TIME_LIMIT = "{seconds} 秒"
+BUSY = "服务器正在处理其他导出或统计，暂时不能再接这一项；请过几秒再试。检索不受影响。"

@@ -8,13 +8,11 @@ from pathlib import Path
 import markdown
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     render_template,
     request,
     send_file,
-    stream_with_context,
 )
 from markupsafe import Markup
 
@@ -33,6 +31,7 @@ from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
 from webui.report_view import front_matter, report_blocks
 from webui.reports import find_report
+from webui.streams import CSV, JSON_LINES, export_response
 
 blueprint = Blueprint("pages", __name__)
 
@@ -147,7 +146,7 @@ def export(file_format: str):
         current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate,
         match_words=wanted.match_words,
     )
-    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv"
-    response = Response(stream_with_context(export_lines(passages, file_format)), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename=fazhi-export.{file_format}"
-    return response
+    return export_response(
+        export_lines(passages, file_format), f"fazhi-export.{file_format}", JSON_LINES if file_format == "jsonl" else CSV,
+        f"fazhi export --format {file_format}",
+    )

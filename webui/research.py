@@ -6,7 +6,8 @@ never disagree; all state is in the URL, with the filter parameters of /search.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import chain
 from urllib.parse import urlencode
@@ -18,7 +19,6 @@ from flask import (
     jsonify,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from markupsafe import Markup
@@ -34,6 +34,7 @@ from indexer.research import (
     Coverage,
     CoverageRow,
     Trends,
+    WorkLimit,
     concordance,
     concordance_lines,
     concordance_to_json,
@@ -45,12 +46,14 @@ from indexer.research import (
     trends,
     trends_to_json,
 )
-from indexer.search import SearchFilters, SearchResult, csv_lines, search
+from indexer.search import Notice, SearchFilters, SearchResult, csv_lines, make_notice, search
 from webui import links, messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
+from webui.heavy_work import heavy_slot
 from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
+from webui.streams import CSV, export_response
 
 blueprint = Blueprint("research", __name__)
 api_blueprint = Blueprint("research_api", __name__, url_prefix="/api")
@@ -124,27 +127,50 @@ def _trends_request(args: MultiDict) -> ResearchRequest:
 
 
 
+def _work_limit() -> WorkLimit:
+    """The occurrences and seconds a concordance request may take on (settings max_concordance_lines, max_request_seconds)."""
+    settings = current_app.config["FAZHI_SETTINGS"]
+    return WorkLimit(occurrences=settings.max_concordance_lines, deadline=time.monotonic() + settings.max_request_seconds)
+
+
+def _cut_notice(limit: WorkLimit, counted: int) -> Notice | None:
+    """What the page, its twin and the CSV say when a concordance stopped at its limit (None when it did not)."""
+    settings = current_app.config["FAZHI_SETTINGS"]
+    if limit.stopped == "occurrences":
+        return make_notice("concordance_cut_lines", count=str(counted), limit=str(settings.max_concordance_lines))
+    if limit.stopped == "time":
+        return make_notice("concordance_cut_time", count=str(counted), seconds=str(settings.max_request_seconds))
+    return None
+
+
 def _concordance(args: MultiDict) -> tuple[ResearchRequest, Concordance]:
     wanted = _concordance_request(args)
     query = wanted.queries[0] if wanted.queries else ""
-    result = concordance(
-        current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort,
-        match_words=wanted.match_words,
-    )
+    limit = _work_limit()
+    with heavy_slot():
+        result = concordance(
+            current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort,
+            match_words=wanted.match_words, limit=limit,
+        )
+    cut = _cut_notice(limit, result.total)
+    if cut is not None:
+        result = replace(result, notices=(*result.notices, cut))
     return wanted, result
 
 
 def _trends(args: MultiDict) -> tuple[ResearchRequest, Trends]:
     wanted = _trends_request(args)
-    return wanted, trends(current_index(), wanted.queries, wanted.filters, match_words=wanted.match_words)
+    with heavy_slot():
+        return wanted, trends(current_index(), wanted.queries, wanted.filters, match_words=wanted.match_words)
 
 
 def _coverage(args: MultiDict) -> tuple[ResearchRequest, Coverage]:
     wanted = read_research_request(args, COVERAGE_PER_PAGE)
-    return wanted, coverage(
-        current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page,
-        match_words=wanted.match_words,
-    )
+    with heavy_slot():
+        return wanted, coverage(
+            current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page,
+            match_words=wanted.match_words,
+        )
 
 
 # URLs (the state lives in the URL, as on /search)
@@ -241,10 +267,22 @@ def kwic_csv():
     """Every concordance line of the query and filters, as CSV (UTF-8 with BOM, for Excel)."""
     wanted = _concordance_request(request.args)
     query = wanted.queries[0] if wanted.queries else ""
-    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort, match_words=wanted.match_words)
+    limit = _work_limit()
+    lines = concordance_lines(
+        current_index(), query, wanted.filters, sort=wanted.sort, match_words=wanted.match_words, limit=limit
+    )
     header = ("left", "match", "right", "township", "county", "province", "year", "section_label", "passage_id", "report_id", "url")
-    rows = ([line_to_json(line)[name] for name in header] for line in lines)
-    return _csv_response("fazhi-kwic.csv", header, rows)
+
+    def rows() -> Iterator[list]:
+        count = 0
+        for line in lines:
+            count += 1
+            yield [line_to_json(line)[name] for name in header]
+        cut = _cut_notice(limit, count)
+        if cut is not None:
+            yield [messages.notice_text((cut,))]
+
+    return _csv_response("fazhi-kwic.csv", header, rows(), "fazhi kwic")
 
 
 # Trends
@@ -303,7 +341,7 @@ def trends_csv():
         for name, points in (("year", one.by_year), ("province", one.by_province))
         for point in points
     ]
-    return _csv_response("fazhi-trends.csv", header, rows)
+    return _csv_response("fazhi-trends.csv", header, rows, None)
 
 
 def _chart(result: Trends, by: str) -> str:
@@ -364,11 +402,9 @@ def coverage_csv():
         (row.report_id, row.township, row.county, row.province, row.year, row.title, *(count or "" for count in row.passages))
         for row in rows
     )
-    return _csv_response("fazhi-coverage.csv", header, lines)
+    return _csv_response("fazhi-coverage.csv", header, lines, None)
 
 
-def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable]) -> Response:
-    """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM)."""
-    response = Response(stream_with_context(csv_lines(chain([header], rows))), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
+def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable], command: str | None) -> Response:
+    """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM), capped; `command` exports the same uncapped."""
+    return export_response(csv_lines(chain([header], rows)), filename, CSV, command)

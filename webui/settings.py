@@ -19,6 +19,12 @@ class Settings:
     facet_size: int = field(default=30, metadata={"help": "how many values each facet lists (the most frequent, plus any selected)"})
     snippet_chars: int = field(default=160, metadata={"help": "about how many characters a hit's excerpt shows"})
     max_query_chars: int = field(default=500, metadata={"help": "longer queries are refused with a sentence"})
+    filter_cache_mb: int = field(default=64, metadata={"help": "memory kept for the passages each set of filter values selects, least recently used dropped first (MB)"})
+    max_export_rows: int = field(default=20_000, metadata={"help": "rows a web export (CSV or JSON lines) gives at most, then a line saying it was cut; the `fazhi` commands have no cap"})
+    max_export_mb: int = field(default=50, metadata={"help": "bytes a web export gives at most, then a line saying it was cut (MB)"})
+    max_request_seconds: int = field(default=20, metadata={"help": "seconds a web export or concordance may work before it stops with a sentence saying so"})
+    max_heavy_requests: int = field(default=1, metadata={"help": "exports, concordances, trends and coverage grids computed at once; one more waits a second, then is refused with a sentence, so searches keep a thread"})
+    max_concordance_lines: int = field(default=100_000, metadata={"help": "occurrences a concordance page or export sorts by context at most (the first ones in document order)"})
 
 
 def setting_help() -> dict[str, str]:

@@ -23,6 +23,9 @@ NOTICES = {
     "bad_concordance_sort": "{value} is not a concordance order ({concordance_sorts}), so lines are in document order.",
     "uncited_law": "No passage in this index cites {value}.",
     "unknown_law": "No cited law is called {value}.",
+    # The command line has no cap; these come only from the web app's concordance.
+    "concordance_cut_lines": "Only the first {count} occurrences were counted (the web page's limit is {limit}).",
+    "concordance_cut_time": "Only the first {count} occurrences were counted, in {seconds} seconds.",
 }
 NEAREST_LAWS = " Nearest names: {nearest}."
 

@@ -15,9 +15,20 @@ from indexer.index.duplicates import (
     count_other_reports,
     passage_signature,
 )
-from indexer.index.generations import BuildError, BuildLocked, current_generation
+from indexer.index.generations import (
+    BuildError,
+    BuildLocked,
+    current_generation,
+    hold_for_reading,
+    stop_reading,
+)
 from indexer.index.passage_table import read_passage_table
-from indexer.index.report_store import STORE_FOLDER, is_safe_report_id, load_report
+from indexer.index.report_store import (
+    STORE_FOLDER,
+    is_safe_report_id,
+    load_report,
+    load_report_metadata,
+)
 from indexer.index.schema import FACETS, HEADING_BOOST, BigramPostings, PassageTable
 
 if TYPE_CHECKING:
@@ -45,7 +56,8 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "BOILERPLATE_REPORTS", "FACETS", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
     "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "BuildError", "BuildLocked", "BuildProgress",
-    "BuildSummary", "PassageTable", "ReportWarnings", "SkippedFile", "build_index", "comparable_text", "count_other_reports",
-    "count_rank_words", "current_generation", "is_safe_report_id", "load_report", "passage_signature", "phrase_keys",
-    "read_passage_table", "report_warnings", "segmenter",
+    "BuildSummary", "PassageTable", "ReportWarnings", "SkippedFile", "build_index", "comparable_text",
+    "count_other_reports", "count_rank_words", "current_generation", "hold_for_reading", "is_safe_report_id",
+    "load_report", "load_report_metadata", "passage_signature", "phrase_keys", "read_passage_table",
+    "report_warnings", "segmenter", "stop_reading",
 ]

@@ -27,6 +27,7 @@ from indexer.index.duplicates import (
     write_signatures,
 )
 from indexer.index.generations import (
+    READERS_FILE,
     UNFINISHED_PREFIX,
     BuildError,
     build_lock,
@@ -306,7 +307,7 @@ def _write_generation(
     Returns the table, the reports and passages written, and the files that could not be parsed.
     """
     if previous_dir is not None:
-        shutil.copytree(previous_dir, workdir, ignore=shutil.ignore_patterns(TABLE_FILE, SIGNATURE_FILE, "*LOCK"))
+        shutil.copytree(previous_dir, workdir, ignore=shutil.ignore_patterns(TABLE_FILE, SIGNATURE_FILE, READERS_FILE, "*LOCK"))
         index = whoosh_index.open_dir(str(workdir))
     else:
         workdir.mkdir()

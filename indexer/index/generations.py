@@ -16,6 +16,9 @@ from pathlib import Path
 from indexer.index.schema import BUILD_LOCK, GENERATION_PREFIX, POINTER_FILE
 
 UNFINISHED_PREFIX = ".building-"
+# In each generation folder, a file every process searching the generation holds a shared lock on, so a build
+# leaves the folder alone until the last of them has closed it (a server may lag a publish or two behind).
+READERS_FILE = "READERS"
 
 
 class BuildError(Exception):
@@ -99,8 +102,40 @@ def remove_unfinished(index_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def hold_for_reading(generation_dir: Path) -> int | None:
+    """Take a shared lock on the generation's READERS file; the descriptor to give to `stop_reading` (None when
+    the folder cannot hold the file, for instance when it is read-only: then nothing protects it)."""
+    try:
+        descriptor = os.open(generation_dir / READERS_FILE, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    return descriptor
+
+
+def stop_reading(descriptor: int | None) -> None:
+    """Give back a hold taken by `hold_for_reading`."""
+    if descriptor is not None:
+        os.close(descriptor)
+
+
+def _is_being_read(generation_dir: Path) -> bool:
+    try:
+        descriptor = os.open(generation_dir / READERS_FILE, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
+
+
 def remove_old_generations(index_dir: Path, keep: set[str | None]) -> None:
-    """Generations before the previous one; the previous one stays for searches that opened it before the swap."""
+    """Generations before the previous one, unless a search still reads one (a later build removes it then);
+    the previous one stays for searches that opened it before the swap."""
     for path in index_dir.iterdir():
-        if path.name.startswith(GENERATION_PREFIX) and path.name not in keep:
+        if path.name.startswith(GENERATION_PREFIX) and path.name not in keep and not _is_being_read(path):
             shutil.rmtree(path, ignore_errors=True)

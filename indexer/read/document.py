@@ -34,6 +34,9 @@ _CONVERSION_HINTS = {
 # Plain text over 20 MB is not a township report; containers may hold photos, so they get more room.
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_CONTAINER_BYTES = 200 * 1024 * 1024
+# A township's annual report runs to 2,000–30,000 characters. A text far longer is several reports in one
+# file, or not a report; indexed whole, its report page would be tens of megabytes of HTML.
+MAX_TEXT_CHARS = 200_000
 
 _SIDECAR_NAMES = frozenset({"catalogue.csv"})
 
@@ -83,6 +86,11 @@ def read_document(path: str | os.PathLike[str]) -> SourceDocument:
     text = one_paragraph_per_line(document.text)
     if not text.strip():
         raise UnreadableDocument(f"{path} is empty.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise UnreadableDocument(
+            f"{path} holds {len(text):,} characters of text, more than the {MAX_TEXT_CHARS:,} a report may have "
+            "(a township report has 2,000 to 30,000); if it holds several reports, split it into one file per report."
+        )
     return replace(document, text=text, warnings=tuple(warnings) + document.warnings)
 
 

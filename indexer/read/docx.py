@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from indexer.report import CELL_SEPARATOR, MAX_TABLE_CELL, SourceDocument, UnreadableDocument
+from indexer.report import (
+    CELL_SEPARATOR,
+    MAX_TABLE_CELL,
+    SourceDocument,
+    UnreadableDocument,
+)
 
 
 def read_docx(path: Path, data: bytes) -> SourceDocument:

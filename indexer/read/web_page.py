@@ -10,7 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from indexer.read.decode import decode_text
-from indexer.report import CELL_SEPARATOR, MAX_TABLE_CELL, SourceDocument, UnreadableDocument
+from indexer.report import (
+    CELL_SEPARATOR,
+    MAX_TABLE_CELL,
+    SourceDocument,
+    UnreadableDocument,
+)
 
 _MAX_HTML_DEPTH = 250
 _VOID_TAGS = frozenset(

@@ -46,13 +46,20 @@ from indexer.research.law_stats import (
     law_detail,
     law_events,
 )
-from indexer.research.trends import FEW_REPORTS, MAX_QUERIES, Trends, trends, trends_to_json
+from indexer.research.trends import (
+    FEW_REPORTS,
+    MAX_QUERIES,
+    Trends,
+    trends,
+    trends_to_json,
+)
+from indexer.research.work_limit import WorkLimit
 
 __all__ = [
     "CONCORDANCE_MAX_PER_PAGE", "FEW_REPORTS", "CONCORDANCE_SORTS", "DEFAULT_TOPICS", "LAW_SORTS", "MAX_QUERIES", "MAX_TOPICS",
     "CitingPassage", "CitingSentence", "Concordance", "ConcordanceLine", "Coverage", "CoverageRow", "DuplicateGroup",
-    "DuplicateOverview", "LawDetail", "LawSummary", "ReportShare", "Trends", "citation_years", "cited_documents", "cited_laws",
-    "concordance", "concordance_lines", "concordance_to_json", "copies_in_report", "coverage", "coverage_rows",
+    "DuplicateOverview", "LawDetail", "LawSummary", "ReportShare", "Trends", "WorkLimit", "citation_years", "cited_documents",
+    "cited_laws", "concordance", "concordance_lines", "concordance_to_json", "copies_in_report", "coverage", "coverage_rows",
     "coverage_to_json", "duplicate_group", "duplicate_overview", "find_law", "is_known_passage", "iter_group_members",
     "law_categories", "law_detail", "law_events", "line_to_json", "report_shares", "split_topics", "trends", "trends_to_json",
 ]

@@ -10,8 +10,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, notices_to_json
+from indexer.research.occurrences import filtered_rows, match_rows
+from indexer.search import (
+    Notice,
+    NoticeText,
+    SearchFilters,
+    SearchIndex,
+    notices_to_json,
+)
 
 DEFAULT_TOPICS = ("普法", "行政执法", "法律顾问", "矛盾纠纷", "信访", "政务公开", "枫桥经验")
 MAX_TOPICS = 20

@@ -8,8 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, notices_to_json
+from indexer.research.occurrences import filtered_rows, match_rows
+from indexer.search import (
+    Notice,
+    NoticeText,
+    SearchFilters,
+    SearchIndex,
+    notices_to_json,
+)
 
 MAX_QUERIES = 6
 # A share resting on fewer reports than this (one report in 2023 reads as "100 %") is marked as unreliable.

@@ -9,7 +9,13 @@ from indexer.search.law_names import (
     unknown_law_notices,
 )
 from indexer.search.matching import matching_rows
-from indexer.search.notices import NOTICE_CODES, Notice, NoticeText, make_notice, notices_to_json
+from indexer.search.notices import (
+    NOTICE_CODES,
+    Notice,
+    NoticeText,
+    make_notice,
+    notices_to_json,
+)
 from indexer.search.opened_index import (
     IndexUnavailable,
     SearchIndex,

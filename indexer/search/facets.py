@@ -56,8 +56,8 @@ def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> froz
         values = tuple(dict.fromkeys(fold_for_matching(value) for value in getattr(filters, name)))
     if not values:
         return None
-    key = ("allowed", name, values)
-    if key not in index._cache:
+
+    def allowed() -> frozenset[int]:
         table = index.table
         if name == "year":
             column = index.row_values["year"]
@@ -76,8 +76,9 @@ def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> froz
             column = index.row_values[name]
             wanted_values = {value for value in set(column) if fold_for_matching(value) in values}
             found = [row for row in index.live_rows if column[row] in wanted_values]
-        index._cache[key] = frozenset(found)
-    return index._cache[key]
+        return frozenset(found)
+
+    return index.filter_cache.get_or_make((name, values), allowed)
 
 
 def facet_values(

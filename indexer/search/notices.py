@@ -22,7 +22,9 @@ NOTICE_CODES = {
     "bad_sort": ("value",),  # a search sort order we do not know; sorted by relevance
     "bad_concordance_sort": ("value",),  # a concordance order we do not know; document order
     "uncited_law": ("value", "nearest"),  # law:宪法 — catalogued, but no passage of this index cites it
-    "unknown_law": ("value", "nearest"),  # law:xyz — neither catalogued nor cited; the nearest names ("" for none)
+    "unknown_law": ("value", "nearest"),
+    "concordance_cut_lines": ("count", "limit"),  # a web concordance stopped after `limit` occurrences
+    "concordance_cut_time": ("count", "seconds"),  # a web concordance stopped after `seconds`  # law:xyz — neither catalogued nor cited; the nearest names ("" for none)
 }
 
 

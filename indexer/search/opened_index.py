@@ -4,7 +4,7 @@ lists (facet values, sort keys, BM25 length norms) that matching, ranking and fa
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -17,10 +17,16 @@ from indexer.index import (
     PassageTable,
     count_other_reports,
     current_generation,
+    hold_for_reading,
     read_passage_table,
     segmenter,
+    stop_reading,
 )
 from indexer.parse import SECTION_LABELS
+from indexer.search.bounded_cache import BoundedCache
+
+# The filter cache's bound when the caller names none (the web app's `filter_cache_mb` setting names one).
+DEFAULT_FILTER_CACHE_BYTES = 64 * 1024 * 1024
 
 # BM25 constants, Whoosh's defaults.
 K1 = 1.2
@@ -29,6 +35,17 @@ B = 0.75
 
 class IndexUnavailable(Exception):
     """There is no index to open, or it cannot be read; the message is a sentence for the user."""
+
+
+@dataclass
+class _Searchers:
+    """The Whoosh searchers the threads opened on one index, so closing the index closes them all."""
+
+    opened: list[Searcher] = field(default_factory=list)
+    closed: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    # The shared lock on the generation's READERS file that keeps a build from removing the folder meanwhile.
+    reading: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,26 +81,47 @@ class SearchIndex:
     heading_norms: list[float]
     # Per document, how many other reports hold a near-copy of the passage (duplicates.py).
     duplicate_reports: list[int]
+    # Rows each set of filter values lets through, keyed by values from requests, so bounded (facets.py).
+    filter_cache: BoundedCache[frozenset[int]] = field(
+        default_factory=lambda: BoundedCache(DEFAULT_FILTER_CACHE_BYTES), compare=False, repr=False
+    )
+    # What is computed once per generation under a fixed key (a few per view), never under a request's values.
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _threads: threading.local = field(default_factory=threading.local, compare=False, repr=False)
+    _searchers: _Searchers = field(default_factory=lambda: _Searchers(), compare=False, repr=False)
 
     def searcher(self) -> Searcher:
         """This thread's Whoosh searcher, opened on first use and reused by the thread's later searches.
 
         A searcher must not cross threads (Whoosh's threads.rst), and opening one reads every segment's
-        stored-field offsets, which costs more than a whole search.
+        stored-field offsets, which costs more than a whole search. Once the index is closed, asking for
+        one raises IndexUnavailable instead of opening files nobody would close.
         """
         searcher = getattr(self._threads, "searcher", None)
         if searcher is None or searcher.is_closed:
-            searcher = self.whoosh.searcher()
+            with self._searchers.lock:
+                if self._searchers.closed:
+                    raise IndexUnavailable(f"The index generation {self.generation} was closed; open the index again.")
+                searcher = self.whoosh.searcher()
+                self._searchers.opened.append(searcher)
             self._threads.searcher = searcher
-            self._cache.setdefault("searchers", []).append(searcher)
         return searcher
 
     def close(self) -> None:
-        """Close the searchers of every thread and their files; a later search opens a new one."""
-        for searcher in self._cache.pop("searchers", []):
+        """Close the searchers of every thread and their files."""
+        with self._searchers.lock:
+            if self._searchers.closed:
+                return
+            self._searchers.closed = True
+            searchers, self._searchers.opened = self._searchers.opened, []
+        for searcher in searchers:
             searcher.close()
+        stop_reading(self._searchers.reading)
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether `close` was called."""
+        return self._searchers.closed
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -100,12 +138,27 @@ class SearchIndex:
         return len(self.live_rows)
 
 
-def open_search_index(index_dir: Path) -> SearchIndex:
-    """Open the current generation of an index folder once; raises IndexUnavailable with a sentence when it can't."""
+def open_search_index(index_dir: Path, filter_cache_bytes: int | None = None) -> SearchIndex:
+    """Open the current generation of an index folder once; raises IndexUnavailable with a sentence when it can't.
+
+    `filter_cache_bytes` bounds the rows kept per set of filter values (DEFAULT_FILTER_CACHE_BYTES when None).
+    """
     index_dir = Path(index_dir)
     generation = current_generation(index_dir)
     if generation is None:
         raise IndexUnavailable(f"There is no index in {index_dir}; build it with the index command first.")
+    # Held from before the first read until `close`: a build leaves the folder in place while we read it.
+    reading = hold_for_reading(index_dir / generation)
+    try:
+        index = _opened(index_dir, generation, filter_cache_bytes)
+    except BaseException:
+        stop_reading(reading)
+        raise
+    index._searchers.reading = reading
+    return index
+
+
+def _opened(index_dir: Path, generation: str, filter_cache_bytes: int | None) -> SearchIndex:
     stored = read_passage_table(index_dir / generation)
     try:
         # Plain reads, not mmap: mapped segment pages would count in the server's resident memory.
@@ -119,7 +172,8 @@ def open_search_index(index_dir: Path) -> SearchIndex:
     # Queries are segmented with the dictionary the passages were segmented with; load it now, not on the first search.
     segmenter()
     table, postings = stored
-    return _prepared(index_dir, generation, table, postings, whoosh)
+    index = _prepared(index_dir, generation, table, postings, whoosh)
+    return replace(index, filter_cache=BoundedCache(filter_cache_bytes)) if filter_cache_bytes is not None else index
 
 
 def _prepared(

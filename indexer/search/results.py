@@ -22,7 +22,11 @@ from indexer.search.opened_index import SearchIndex, passage_fields
 from indexer.search.query import SearchFilters, parse_query
 from indexer.search.ranking import bm25_scores, ordered_rows
 from indexer.search.snippets import make_snippet
-from indexer.search.word_matching import folded_groups, matches_whole_words, whole_word_rows
+from indexer.search.word_matching import (
+    folded_groups,
+    matches_whole_words,
+    whole_word_rows,
+)
 
 SORTS = ("relevance", "year", "township")
 
