@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["fazhi_index"] = IndexHolder(settings.index_dir)
 
-    from webui import api, errors, law_views, pages, research
+    from webui import api, errors, feed_views, law_views, pages, research, review_views, township_views
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -24,6 +24,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(research.api_blueprint)
     app.register_blueprint(law_views.blueprint)
     app.register_blueprint(law_views.api_blueprint)
+    app.register_blueprint(review_views.blueprint)
+    app.register_blueprint(review_views.api_blueprint)
+    app.register_blueprint(township_views.blueprint)
+    app.register_blueprint(township_views.api_blueprint)
+    app.register_blueprint(feed_views.blueprint)
     errors.install(app)
     from webui.facet_groups import group_townships
 

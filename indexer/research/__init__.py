@@ -1,5 +1,7 @@
 """Research views: an opened index (and the search filters) in, the numbers of each view out: concordance lines,
-trends by year and province, coverage of topics per report, cited-law statistics, near-copied passages.
+trends by year and province, coverage of topics per report, cited-law statistics, near-copied passages, a
+reviewer's check of required contents, a township across years and two reports compared, figures stated
+next to a phrase, and the newest passages for feeds.
 """
 from indexer.research.concordance import (
     CONCORDANCE_SORTS,
@@ -44,9 +46,38 @@ from indexer.research.law_stats import (
     law_categories,
     law_detail,
 )
+from indexer.research.copying import Comparison, compare_reports, comparison_to_json, stored_report
+from indexer.research.feeds import MAX_ENTRIES as FEED_MAX_ENTRIES
+from indexer.research.feeds import Feed, FeedEntry, feed
+from indexer.research.figures import Figure, Figures, figure_to_json, figures, figures_to_json, iter_figures
+from indexer.research.review import (
+    FLAGS,
+    MIN_PROBLEM_CHARS,
+    Review,
+    ReportReview,
+    deadlines,
+    iter_reviews,
+    report_review_to_json,
+    required_parts,
+    review,
+    review_to_json,
+)
+from indexer.research.townships import (
+    RepeatingTownship,
+    TownshipHistory,
+    repeating_to_json,
+    repeating_townships,
+    township_histories,
+    township_to_json,
+)
 from indexer.research.trends import MAX_QUERIES, Trends, trends, trends_to_json
 
 __all__ = [
+    "FEED_MAX_ENTRIES", "FLAGS", "MIN_PROBLEM_CHARS", "Comparison", "Feed", "FeedEntry", "Figure", "Figures",
+    "RepeatingTownship", "ReportReview", "Review", "TownshipHistory", "compare_reports", "comparison_to_json",
+    "deadlines", "feed", "figure_to_json", "figures", "figures_to_json", "iter_figures", "iter_reviews",
+    "repeating_to_json", "repeating_townships", "report_review_to_json", "required_parts", "review",
+    "review_to_json", "stored_report", "township_histories", "township_to_json",
     "CONCORDANCE_MAX_PER_PAGE", "CONCORDANCE_SORTS", "DEFAULT_TOPICS", "LAW_SORTS", "MAX_QUERIES", "MAX_TOPICS",
     "CitingPassage", "CitingSentence", "Concordance", "ConcordanceLine", "Coverage", "CoverageRow", "DuplicateGroup",
     "DuplicateOverview", "LawDetail", "LawSummary", "ReportShare", "Trends", "citation_years", "cited_laws",
