@@ -59,6 +59,8 @@ def read_number(written: str) -> float | None:
 def _chinese_number(written: str) -> float | None:
     total, section, digit = 0, 0, None
     for character in written:
+        if character in "零〇" and digit is None and (section or total):
+            continue  # 一百零五: the zero only holds the tens' place
         if character in _CHINESE_DIGITS:
             if digit is not None:  # 二零二四: a digit string, not a count
                 return None

@@ -160,6 +160,16 @@ def topic_words(folded: str) -> set[str]:
     }
 
 
+def body_text(match_text: str, heading_end: int) -> str:
+    """A passage's folded text without its own heading line (二、存在的不足和原因), which names no problem."""
+    headings = match_text[:heading_end].split("\n")
+    text = match_text[heading_end + 1:]
+    first_line, _, rest = text.partition("\n")
+    if headings[-1] and first_line.strip().endswith(headings[-1]) and len(first_line.strip()) <= len(headings[-1]) + 8:
+        return rest.strip()
+    return text.strip()
+
+
 def review(
     index: SearchIndex,
     filters: SearchFilters = SearchFilters(),
@@ -300,8 +310,8 @@ def _report_facts(index: SearchIndex, report_row: int, rows: list[int]) -> _Fact
 def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> ReportReview:
     table = index.table
     facts = _facts(index)[report_row]
-    problem_text = "\n".join(table.match_texts[row][table.heading_ends[row] + 1:] for row in facts.problem_rows)
-    plan_text = "\n".join(table.match_texts[row][table.heading_ends[row] + 1:] for row in facts.plan_rows)
+    problem_text = "\n".join(body_text(table.match_texts[row], table.heading_ends[row]) for row in facts.problem_rows)
+    plan_text = "\n".join(body_text(table.match_texts[row], table.heading_ends[row]) for row in facts.plan_rows)
     problem_characters = len(problem_text) - max(len(facts.problem_rows) - 1, 0)
     copied = _copied_shares(index).get(report_row, 0.0)
     flags = []
