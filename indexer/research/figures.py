@@ -18,7 +18,7 @@ from indexer.research.numbers import figures_for_phrase, sentence_around
 from indexer.search import SearchFilters, SearchIndex, filters_to_json
 
 # Bounds: passages read for one query, figures kept.
-MAX_PASSAGES = 20_000
+MAX_PASSAGES = 10_000
 MAX_FIGURES = 10_000
 MAX_PER_PAGE = 500
 

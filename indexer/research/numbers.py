@@ -28,6 +28,7 @@ _UNIT_PATTERN = "|".join(map(re.escape, UNITS))
 FIGURE = re.compile(
     rf"(?P<before>近|约|超过|逾)?(?P<number>{_ARABIC}|{_CHINESE})(?P<approx>余|多)?(?P<unit>{_UNIT_PATTERN})"
 )
+_UNIT_ENDS = frozenset(unit[-1] for unit in UNITS)
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?：:\n]")
 _SENTENCE_BREAK = re.compile(r"[。；;！!？?\n]")
 
@@ -104,6 +105,9 @@ def _figure_after(text: str, position: int) -> StatedFigure | None:
 
 
 def _figure_before(text: str, position: int) -> StatedFigure | None:
+    # Most phrases have no figure right before them: a unit must end within the allowed gap.
+    if not any(character in _UNIT_ENDS for character in text[max(0, position - _MAX_GAP_BEFORE - 1):position]):
+        return None
     clause_start = max((match.end() for match in _CLAUSE_BREAK.finditer(text, max(0, position - 30), position)), default=max(0, position - 30))
     last = None
     for match in FIGURE.finditer(text, clause_start, position):

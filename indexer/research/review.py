@@ -279,32 +279,54 @@ def _facts(index: SearchIndex) -> dict[int, _Facts]:
 
 def _report_facts(index: SearchIndex, report_row: int, rows: list[int]) -> _Facts:
     table = index.table
+    parts = required_parts()
     found: dict[str, FoundPart] = {}
-    part_rows: dict[str, list[int]] = {part.key: [] for part in required_parts()}
+    part_rows: dict[str, list[int]] = {part.key: [] for part in parts}
     characters = 0
+    by_type = _parts_by_section_type()
     for row in rows:
-        headings = table.match_texts[row][:table.heading_ends[row]].split("\n")
-        characters += len(table.match_texts[row]) - table.heading_ends[row] - 1
-        for part in required_parts():
-            if table.section_types[row] == part.section_type:
-                found.setdefault(part.key, FoundPart(part.key, "section", headings[0], table.passage_ids[row]))
-                part_rows[part.key].append(row)
-                continue
-            for heading in headings[1:]:
-                if part.heading_words.search(heading):
-                    found.setdefault(part.key, FoundPart(part.key, "subsection", heading, table.passage_ids[row]))
-                    part_rows[part.key].append(row)
-                    break
-    parts = tuple(found[part.key] for part in required_parts() if part.key in found)
+        match_text, heading_end = table.match_texts[row], table.heading_ends[row]
+        characters += len(match_text) - heading_end - 1
+        headings = match_text[:heading_end].split("\n")
+        named: list[tuple[str, str, str]] = []  # (part key, level, heading)
+        key = by_type.get(table.section_types[row])
+        if key is not None:
+            named.append((key, "section", headings[0]))
+        for heading in headings[1:]:
+            named += [(other, "subsection", heading) for other in _parts_named(heading) if other != key]
+        for part_key, level, heading in dict((item[0], item) for item in reversed(named)).values():
+            part_rows[part_key].append(row)
+            if part_key not in found:
+                found[part_key] = FoundPart(part_key, level, heading, table.passage_ids[row])
     return _Facts(
         county=table.counties[report_row],
-        parts=parts,
-        missing=tuple(part.key for part in required_parts() if part.is_required and part.key not in found),
+        parts=tuple(found[part.key] for part in parts if part.key in found),
+        missing=tuple(part.key for part in parts if part.is_required and part.key not in found),
         on_time=is_on_time(table.dates[report_row], table.years[report_row]),
         characters=characters,
         problem_rows=tuple(part_rows.get("problems", ())),
         plan_rows=tuple(part_rows.get("next_steps", ())),
     )
+
+
+@lru_cache(maxsize=1)
+def _parts_by_section_type() -> dict[str, str]:
+    return {part.section_type: part.key for part in required_parts()}
+
+
+@lru_cache(maxsize=65_536)
+def _parts_named(heading: str) -> frozenset[str]:
+    """The parts a subsection heading names; headings repeat across reports, so each is matched once."""
+    return frozenset(part.key for part in required_parts() if part.heading_words.search(heading))
+
+
+def _topic_words_of(index: SearchIndex, report_row: int, kind: str, text: str) -> set[str]:
+    """topic_words of a report's problems or plans, remembered per index (one entry per report and kind at most)."""
+    cache = index._cache.setdefault("review topic words", {})
+    key = (report_row, kind)
+    if key not in cache:
+        cache[key] = frozenset(topic_words(text))
+    return cache[key]
 
 
 def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> ReportReview:
@@ -319,7 +341,9 @@ def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> Repo
         flags.append("no_problems")
     elif problem_characters < min_problem_chars:
         flags.append("short_problems")
-    if problem_text and plan_text and not topic_words(problem_text) & topic_words(plan_text):
+    if problem_text and plan_text and not (
+        _topic_words_of(index, report_row, "problems", problem_text) & _topic_words_of(index, report_row, "plans", plan_text)
+    ):
         flags.append("plan_ignores_problems")
     if copied >= COPIED_SHARE:
         flags.append("mostly_copied")
