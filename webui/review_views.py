@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, render_template, request
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from indexer.parse import SECTION_LABELS
 from indexer.research import (
     FLAGS,
     MIN_PROBLEM_CHARS,
@@ -44,7 +45,7 @@ def review_helpers() -> dict:
     """The URL helpers, labels and sentences the review and figures templates use."""
     return {
         "view_url": view_url, "filter_pairs": filter_pairs, "review_messages": review_messages,
-        "flag_labels": FLAGS, "required_parts": required_parts(), "deadlines": deadlines(),
+        "flag_labels": FLAGS, "required_parts": required_parts(), "deadlines": deadlines(), "section_labels": SECTION_LABELS,
     }
 
 

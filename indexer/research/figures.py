@@ -21,6 +21,7 @@ from indexer.search import SearchFilters, SearchIndex, filters_to_json
 MAX_PASSAGES = 10_000
 MAX_FIGURES = 10_000
 MAX_PER_PAGE = 500
+_SENTENCE_CONTEXT = 80  # characters either side of a figure at most, in the sentence shown
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,8 @@ def _figure(index: SearchIndex, one: _Found, query_text: str) -> Figure:
     report_row = table.report_rows[one.row]
     stored_text = index.searcher().stored_fields(one.row).get("text", "")
     start, end = sentence_around(stored_text, one.start, one.end)
+    # A long run-on sentence is cut to the words around the figure.
+    start, end = max(start, one.start - _SENTENCE_CONTEXT), min(end, one.end + _SENTENCE_CONTEXT)
     report_id = table.report_ids[report_row]
     passage_id = table.passage_ids[one.row]
     return Figure(
@@ -217,7 +220,7 @@ def _figure(index: SearchIndex, one: _Found, query_text: str) -> Figure:
         is_approximate=one.is_approximate, phrase=one.phrase, report_id=report_id, passage_id=passage_id,
         township=table.townships[report_row], county=table.counties[report_row],
         province=table.provinces[report_row], year=table.years[report_row],
-        sentence=stored_text[start:end].strip(),
+        sentence=stored_text[start:end].strip().replace("\n", " "),
         url=f"/reports/{quote(report_id)}?q={quote(query_text)}#{quote(passage_id)}",
     )
 
