@@ -320,13 +320,16 @@ def _parts_named(heading: str) -> frozenset[str]:
     return frozenset(part.key for part in required_parts() if part.heading_words.search(heading))
 
 
-def _topic_words_of(index: SearchIndex, report_row: int, kind: str, text: str) -> set[str]:
-    """topic_words of a report's problems or plans, remembered per index (one entry per report and kind at most)."""
-    cache = index._cache.setdefault("review topic words", {})
-    key = (report_row, kind)
-    if key not in cache:
-        cache[key] = frozenset(topic_words(text))
-    return cache[key]
+def _plan_takes_up_problems(index: SearchIndex, report_row: int, problem_text: str, plan_text: str) -> bool:
+    """Whether a topic word of the plan occurs in the problems text; remembered per report.
+
+    Only the plan is segmented (the costly step); its words are looked for in the problems text as written,
+    so 执法人员 in the plan takes up 行政执法人员专业素质不高 whatever jieba would make of the problems.
+    """
+    cache = index._cache.setdefault("review plan takes up problems", {})
+    if report_row not in cache:
+        cache[report_row] = any(word in problem_text for word in topic_words(plan_text))
+    return cache[report_row]
 
 
 def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> ReportReview:
@@ -341,9 +344,7 @@ def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> Repo
         flags.append("no_problems")
     elif problem_characters < min_problem_chars:
         flags.append("short_problems")
-    if problem_text and plan_text and not (
-        _topic_words_of(index, report_row, "problems", problem_text) & _topic_words_of(index, report_row, "plans", plan_text)
-    ):
+    if problem_text and plan_text and not _plan_takes_up_problems(index, report_row, problem_text, plan_text):
         flags.append("plan_ignores_problems")
     if copied >= COPIED_SHARE:
         flags.append("mostly_copied")
