@@ -3,19 +3,20 @@
 its length, and flags to act on; with a summary line per county.
 
 Everything comes from the passage table (section types, folded heading paths and texts, report dates),
-so checking every report costs no stored-report reads; only the shared-terms flag segments text, and
-only for the rows asked for.
+so checking every report costs no stored-report reads; only the rows asked for read their headings as
+written and segment their plans (for the shared-terms flag).
 """
 from __future__ import annotations
 
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 from indexer.index import count_rank_words
+from indexer.parse import fold_for_matching
 from indexer.research.concordance import filtered_rows
 from indexer.research.duplicate_stats import report_shares
 from indexer.search import SearchFilters, SearchIndex
@@ -65,6 +66,7 @@ class FoundPart:
     level: str  # section | subsection
     heading: str
     passage_id: str
+    row: int = -1  # the passage's document number, to read its heading as written
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,7 @@ def _report_facts(index: SearchIndex, report_row: int, rows: list[int]) -> _Fact
         for part_key, level, heading in dict((item[0], item) for item in reversed(named)).values():
             part_rows[part_key].append(row)
             if part_key not in found:
-                found[part_key] = FoundPart(part_key, level, heading, table.passage_ids[row])
+                found[part_key] = FoundPart(part_key, level, heading, table.passage_ids[row], row)
     return _Facts(
         county=table.counties[report_row],
         parts=tuple(found[part.key] for part in parts if part.key in found),
@@ -318,6 +320,14 @@ def _parts_by_section_type() -> dict[str, str]:
 def _parts_named(heading: str) -> frozenset[str]:
     """The parts a subsection heading names; headings repeat across reports, so each is matched once."""
     return frozenset(part.key for part in required_parts() if part.heading_words.search(heading))
+
+
+def _heading_as_written(index: SearchIndex, part: FoundPart) -> str:
+    """The heading where a part was found as the report writes it (the table holds it folded: full-width commas made half-width)."""
+    for heading in index.searcher().stored_fields(part.row).get("heading_path", ()):
+        if fold_for_matching(heading) == part.heading:
+            return heading
+    return part.heading
 
 
 def _plan_takes_up_problems(index: SearchIndex, report_row: int, problem_text: str, plan_text: str) -> bool:
@@ -353,7 +363,8 @@ def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> Repo
     return ReportReview(
         report_id=table.report_ids[report_row], title=table.titles[report_row], township=table.townships[report_row],
         county=table.counties[report_row], province=table.provinces[report_row], year=table.years[report_row],
-        date=table.dates[report_row], on_time=facts.on_time, characters=facts.characters, parts=facts.parts,
+        date=table.dates[report_row], on_time=facts.on_time, characters=facts.characters,
+        parts=tuple(replace(part, heading=_heading_as_written(index, part)) for part in facts.parts),
         missing=facts.missing, problem_characters=problem_characters,
         copied_share=copied, flags=tuple(flags),
     )
