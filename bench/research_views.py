@@ -156,7 +156,7 @@ def timed(call) -> tuple[float, list[float]]:
     return first, runs
 
 
-def run(reports: int, out_dir: Path, rebuild: bool) -> dict:
+def run(reports: int, out_dir: Path, rebuild: bool, only: tuple[str, ...] = ()) -> dict:
     """Time every case; print a table and return the figures."""
     from webui import create_app
     from webui.settings import Settings
@@ -167,6 +167,8 @@ def run(reports: int, out_dir: Path, rebuild: bool) -> dict:
     client = create_app(Settings(index_dir=index_dir, corpus_dir=corpus)).test_client()
     results = []
     for view, label, call, parameters in [*CASES, *review_cases(index)]:
+        if only and not view.startswith(only):
+            continue
         first, runs = timed(lambda: call(index))
         web = {}
         api_url = f"/{view}?{urlencode(parameters)}" if view in _NO_API_TWIN else f"/api/{view}?{urlencode(parameters)}"
@@ -206,8 +208,10 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=10_000, help="corpus size (default 10000)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where corpora and indexes live (default bench/out)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the research index even when it opens")
+    parser.add_argument("--only", default="", help="time only the views starting with these, comma-separated (e.g. review,figures)")
     arguments = parser.parse_args()
-    figures = run(arguments.reports, arguments.out, arguments.rebuild)
+    only = tuple(name.strip() for name in arguments.only.split(",") if name.strip())
+    figures = run(arguments.reports, arguments.out, arguments.rebuild, only)
     (arguments.out / f"research_views_{arguments.reports}.json").write_text(
         json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8"
     )

@@ -15,10 +15,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from indexer.index import count_rank_words
+from indexer.index import NO_GROUP, count_rank_words
 from indexer.parse import fold_for_matching
 from indexer.research.concordance import filtered_rows
-from indexer.research.duplicate_stats import report_shares
 from indexer.search import SearchFilters, SearchIndex
 
 # A problems section shorter than this (characters of text, headings left out) is flagged as thin.
@@ -252,6 +251,7 @@ class _Facts:
     missing: tuple[str, ...]
     on_time: bool | None
     characters: int
+    copied_characters: int  # in passages with a near-copy in another report
     problem_rows: tuple[int, ...]
     plan_rows: tuple[int, ...]
 
@@ -280,35 +280,50 @@ def _facts(index: SearchIndex) -> dict[int, _Facts]:
 
 
 def _report_facts(index: SearchIndex, report_row: int, rows: list[int]) -> _Facts:
+    """A report's parts, length and problems and plan rows.
+
+    Top-level sections come from the section types alone; headings are read only in a report that lacks a
+    part there, to look for a subsection naming it (一、主要工作 › （五）存在的问题).
+    """
     table = index.table
-    parts = required_parts()
-    found: dict[str, FoundPart] = {}
-    part_rows: dict[str, list[int]] = {part.key: [] for part in parts}
-    characters = 0
+    match_texts, heading_ends, section_types, groups = table.match_texts, table.heading_ends, table.section_types, table.duplicate_groups
     by_type = _parts_by_section_type()
+    first_row: dict[str, int] = {}
+    part_rows: dict[str, list[int]] = {}
+    characters = copied = 0
     for row in rows:
-        match_text, heading_end = table.match_texts[row], table.heading_ends[row]
-        characters += len(match_text) - heading_end - 1
-        headings = match_text[:heading_end].split("\n")
-        named: list[tuple[str, str, str]] = []  # (part key, level, heading)
-        key = by_type.get(table.section_types[row])
+        length = len(match_texts[row]) - heading_ends[row] - 1
+        characters += length
+        if groups[row] != NO_GROUP:
+            copied += length
+        key = by_type.get(section_types[row])
         if key is not None:
-            named.append((key, "section", headings[0]))
-        for heading in headings[1:]:
-            named += [(other, "subsection", heading) for other in _parts_named(heading) if other != key]
-        for part_key, level, heading in dict((item[0], item) for item in reversed(named)).values():
-            part_rows[part_key].append(row)
-            if part_key not in found:
-                found[part_key] = FoundPart(part_key, level, heading, table.passage_ids[row], row)
+            first_row.setdefault(key, row)
+            part_rows.setdefault(key, []).append(row)
+    found = {key: FoundPart(key, "section", _headings(index, row)[0], table.passage_ids[row], row) for key, row in first_row.items()}
+    if any(part.key not in found for part in required_parts()):
+        for row in rows:
+            for key, heading in _subsection_parts(match_texts[row][:heading_ends[row]]):
+                if key not in found:
+                    found[key] = FoundPart(key, "subsection", heading, table.passage_ids[row], row)
+                if found[key].level == "subsection":
+                    part_rows.setdefault(key, []).append(row)
+    parts = required_parts()
     return _Facts(
         county=table.counties[report_row],
         parts=tuple(found[part.key] for part in parts if part.key in found),
         missing=tuple(part.key for part in parts if part.is_required and part.key not in found),
         on_time=is_on_time(table.dates[report_row], table.years[report_row]),
         characters=characters,
+        copied_characters=copied,
         problem_rows=tuple(part_rows.get("problems", ())),
         plan_rows=tuple(part_rows.get("next_steps", ())),
     )
+
+
+def _headings(index: SearchIndex, row: int) -> list[str]:
+    """The folded heading path of a passage, top level first."""
+    return index.table.match_texts[row][:index.table.heading_ends[row]].split("\n")
 
 
 @lru_cache(maxsize=1)
@@ -317,9 +332,17 @@ def _parts_by_section_type() -> dict[str, str]:
 
 
 @lru_cache(maxsize=65_536)
-def _parts_named(heading: str) -> frozenset[str]:
-    """The parts a subsection heading names; headings repeat across reports, so each is matched once."""
-    return frozenset(part.key for part in required_parts() if part.heading_words.search(heading))
+def _subsection_parts(heading_path: str) -> tuple[tuple[str, str], ...]:
+    """(part, heading) for each part a subsection heading of a folded heading path names, the first naming it.
+
+    Heading paths repeat across the passages of a section and across reports, so each is matched once.
+    """
+    found: dict[str, str] = {}
+    for heading in heading_path.split("\n")[1:]:
+        for part in required_parts():
+            if part.key not in found and part.heading_words.search(heading):
+                found[part.key] = heading
+    return tuple(found.items())
 
 
 def _heading_as_written(index: SearchIndex, part: FoundPart) -> str:
@@ -348,7 +371,7 @@ def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> Repo
     problem_text = "\n".join(body_text(table.match_texts[row], table.heading_ends[row]) for row in facts.problem_rows)
     plan_text = "\n".join(body_text(table.match_texts[row], table.heading_ends[row]) for row in facts.plan_rows)
     problem_characters = len(problem_text) - max(len(facts.problem_rows) - 1, 0)
-    copied = _copied_shares(index).get(report_row, 0.0)
+    copied = round(facts.copied_characters / facts.characters, 4) if facts.characters else 0.0
     flags = []
     if not facts.problem_rows:
         flags.append("no_problems")
@@ -368,14 +391,6 @@ def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> Repo
         missing=facts.missing, problem_characters=problem_characters,
         copied_share=copied, flags=tuple(flags),
     )
-
-
-def _copied_shares(index: SearchIndex) -> dict[int, float]:
-    key = "review copied shares"
-    if key not in index._cache:
-        rows = {report_id: row for row, report_id in enumerate(index.table.report_ids)}
-        index._cache[key] = {rows[share.report_id]: share.share for share in report_shares(index)}
-    return index._cache[key]
 
 
 def _summary(county: str, items: list[_Facts]) -> CountySummary:
