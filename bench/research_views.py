@@ -52,6 +52,7 @@ from indexer.search import (  # noqa: E402
     build_filters,
     open_search_index,  # noqa: E402
 )
+from webui.messages import notice_text  # noqa: E402
 
 TIMED_RUNS = 5
 TARGET_SECONDS = 1.0
@@ -68,29 +69,29 @@ SIX_QUERIES = ("普法宣传", "法律明白人", "民法典", "信访", "禁毒
 
 # (view, label, the call the API makes, the same request's URL parameters)
 CASES = [
-    ("kwic", "枫桥经验", lambda index: concordance_to_json(concordance(index, "枫桥经验")), [("q", "枫桥经验")]),
-    ("kwic", "法治 (document order)", lambda index: concordance_to_json(concordance(index, "法治")), [("q", "法治")]),
-    ("kwic", "法治 page 200", lambda index: concordance_to_json(concordance(index, "法治", page=200)),
+    ("kwic", "枫桥经验", lambda index: concordance_to_json(concordance(index, "枫桥经验"), notice_text), [("q", "枫桥经验")]),
+    ("kwic", "法治 (document order)", lambda index: concordance_to_json(concordance(index, "法治"), notice_text), [("q", "法治")]),
+    ("kwic", "法治 page 200", lambda index: concordance_to_json(concordance(index, "法治", page=200), notice_text),
      [("q", "法治"), ("page", "200")]),
-    ("kwic", "法治 sort=right", lambda index: concordance_to_json(concordance(index, "法治", sort="right")),
+    ("kwic", "法治 sort=right", lambda index: concordance_to_json(concordance(index, "法治", sort="right"), notice_text),
      [("q", "法治"), ("sort", "right")]),
-    ("kwic", "法治 sort=left page 50", lambda index: concordance_to_json(concordance(index, "法治", sort="left", page=50)),
+    ("kwic", "法治 sort=left page 50", lambda index: concordance_to_json(concordance(index, "法治", sort="left", page=50), notice_text),
      [("q", "法治"), ("sort", "left"), ("page", "50")]),
     # The worst case: two single characters, over a million occurrences to sort.
-    ("kwic", "法 OR 治 sort=left (1.2M occurrences)", lambda index: concordance_to_json(concordance(index, "法 OR 治", sort="left")),
+    ("kwic", "法 OR 治 sort=left (1.2M occurrences)", lambda index: concordance_to_json(concordance(index, "法 OR 治", sort="left"), notice_text),
      [("q", "法 OR 治"), ("sort", "left")]),
     ("kwic", "行政执法 section:problems sort=right",
-     lambda index: concordance_to_json(concordance(index, "行政执法 section:problems", sort="right")),
+     lambda index: concordance_to_json(concordance(index, "行政执法 section:problems", sort="right"), notice_text),
      [("q", "行政执法 section:problems"), ("sort", "right")]),
-    ("trends", "枫桥经验 vs 网格化", lambda index: trends_to_json(trends(index, ("枫桥经验", "网格化"))),
+    ("trends", "枫桥经验 vs 网格化", lambda index: trends_to_json(trends(index, ("枫桥经验", "网格化")), notice_text),
      [("q", "枫桥经验"), ("q", "网格化")]),
-    ("trends", "法治 (most passages)", lambda index: trends_to_json(trends(index, ("法治",))), [("q", "法治")]),
-    ("trends", "6 queries, 河南省", lambda index: trends_to_json(trends(index, SIX_QUERIES, filters(province=["河南省"]))),
+    ("trends", "法治 (most passages)", lambda index: trends_to_json(trends(index, ("法治",)), notice_text), [("q", "法治")]),
+    ("trends", "6 queries, 河南省", lambda index: trends_to_json(trends(index, SIX_QUERIES, filters(province=["河南省"])), notice_text),
      [*(("q", query) for query in SIX_QUERIES), ("province", "河南省")]),
-    ("coverage", "default topics, all reports", lambda index: coverage_to_json(coverage(index)), []),
-    ("coverage", "default topics, last page", lambda index: coverage_to_json(coverage(index, page=100)), [("page", "100")]),
+    ("coverage", "default topics, all reports", lambda index: coverage_to_json(coverage(index), notice_text), []),
+    ("coverage", "default topics, last page", lambda index: coverage_to_json(coverage(index, page=100), notice_text), [("page", "100")]),
     ("coverage", "topics + law:民法典, 2023",
-     lambda index: coverage_to_json(coverage(index, TOPICS_AND_LAW, filters(year=["2023"]))),
+     lambda index: coverage_to_json(coverage(index, TOPICS_AND_LAW, filters(year=["2023"])), notice_text),
      [("topics", "、".join(TOPICS_AND_LAW)), ("year", "2023")]),
 ]
 
@@ -115,10 +116,10 @@ def review_cases(index: SearchIndex) -> list:
          [("county", county)]),
         ("review", "2023, page 20", lambda index: review_to_json(review(index, filters(year=["2023"]), page=20)),
          [("year", "2023"), ("page", "20")]),
-        ("figures", "矛盾纠纷", lambda index: figures_to_json(figures(index, "矛盾纠纷")), [("q", "矛盾纠纷")]),
-        ("figures", "法律明白人, 河南省", lambda index: figures_to_json(figures(index, "法律明白人", filters(province=["河南省"]))),
+        ("figures", "矛盾纠纷", lambda index: figures_to_json(figures(index, "矛盾纠纷"), notice_text), [("q", "矛盾纠纷")]),
+        ("figures", "法律明白人, 河南省", lambda index: figures_to_json(figures(index, "法律明白人", filters(province=["河南省"])), notice_text),
          [("q", "法律明白人"), ("province", "河南省")]),
-        ("figures", "法治 (passages capped)", lambda index: figures_to_json(figures(index, "法治")), [("q", "法治")]),
+        ("figures", "法治 (passages capped)", lambda index: figures_to_json(figures(index, "法治"), notice_text), [("q", "法治")]),
         ("townships", "problems repeating", lambda index: [repeating_to_json(one) for one in repeating_townships(index)[:50]], []),
         (f"townships/{township}", f"{township} ({len(rows)} reports)",
          lambda index: [township_to_json(one) for one in township_histories(index, township, county)], [("county", county)]),

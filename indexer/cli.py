@@ -11,14 +11,11 @@ from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
+from indexer.cli_notices import notice_text
 from indexer.index import BuildError, BuildProgress, BuildSummary, build_index
 from indexer.parse import SECTION_LABELS
-from indexer.pipeline import (
-    DEFAULT_CORPUS,
-    DEFAULT_INDEX,
-    iter_report_files,
-    parse_report,
-)
+from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX, parse_report
+from indexer.read import FOLLOW_OPTION, find_report_files
 from indexer.report import Report, Section, UnreadableDocument
 from indexer.research import (
     CONCORDANCE_MAX_PER_PAGE,
@@ -78,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("paths", nargs="*", type=Path, help=f"report files or folders (default: the bundled corpus, {DEFAULT_CORPUS.name}/)")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a readable outline")
     inspect.add_argument("--corpus", type=Path, default=None, help="the corpus folder, for report ids and catalogue.csv (default: the file's folder)")
+    inspect.add_argument(FOLLOW_OPTION, action="store_true", help="in a folder, also read files that symbolic links lead to outside it")
     inspect.set_defaults(run=run_inspect)
 
     index = commands.add_parser(
@@ -151,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_place_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"the folder of report files (default {DEFAULT_CORPUS.name}/)")
     parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"the index folder (default {DEFAULT_INDEX.name}/)")
+    parser.add_argument(
+        FOLLOW_OPTION, action="store_true",
+        help="also index files that symbolic links in the corpus lead to outside it (skipped by default, with a sentence)",
+    )
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -163,6 +165,10 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         ("law", "cited law, any alias: 民法典, 《中华人民共和国民法典》"),
     ):
         parser.add_argument(f"--{name}", action="append", default=[], metavar=name.upper(), help=f"{meaning} (repeat to OR values)")
+    parser.add_argument(
+        "--words", action="store_true",
+        help="only whole-word matches: 法治 in 推进法治建设, not in 依法治理 (the web app's match=words)",
+    )
 
 
 def _filters(arguments: argparse.Namespace):
@@ -187,7 +193,10 @@ def run_index(arguments: argparse.Namespace) -> int:
     """`fazhi index`: build incrementally, show progress on a terminal, summarise."""
     progress = _progress_bar if sys.stderr.isatty() else None
     try:
-        summary = build_index(arguments.corpus, arguments.index, rebuild=arguments.rebuild, progress=progress)
+        summary = build_index(
+            arguments.corpus, arguments.index, rebuild=arguments.rebuild, progress=progress,
+            follow_links_outside=arguments.follow_links_outside,
+        )
     except BuildError as problem:
         print(problem, file=sys.stderr)
         return 1
@@ -251,11 +260,17 @@ def run_search(arguments: argparse.Namespace) -> int:
         print("--page must be 1 or more and --per-page between 1 and 100.", file=sys.stderr)
         return 2
     try:
-        result = search(index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page, sort=arguments.sort)
+        result = search(
+            index, arguments.query, _filters(arguments), page=arguments.page, per_page=arguments.per_page,
+            sort=arguments.sort, match_words=arguments.words,
+        )
     finally:
         index.close()
     if arguments.json:
-        print(json.dumps(search_result_to_json(result), ensure_ascii=False, indent=2))
+        # The API's twin, Chinese notices included (webui.messages words them for both).
+        from webui.messages import notice_text as chinese_notice_text
+
+        print(json.dumps(search_result_to_json(result, chinese_notice_text), ensure_ascii=False, indent=2))
     else:
         print(format_search_result(result, sys.stdout.isatty()))
     return 0
@@ -274,13 +289,16 @@ def run_kwic(arguments: argparse.Namespace) -> int:
         return 1
     filters = _filters(arguments)
     with index:
-        result = concordance(index, arguments.query, filters, per_page=min(arguments.limit or 1, CONCORDANCE_MAX_PER_PAGE), sort=arguments.sort)
+        result = concordance(
+            index, arguments.query, filters, per_page=min(arguments.limit or 1, CONCORDANCE_MAX_PER_PAGE),
+            sort=arguments.sort, match_words=arguments.words,
+        )
         lines = result.lines
         if arguments.limit == 0 or arguments.limit > CONCORDANCE_MAX_PER_PAGE:
             # More lines than a page holds: read them from the full concordance.
-            lines = tuple(islice(concordance_lines(index, arguments.query, filters, sort=arguments.sort), arguments.limit or None))
-    if result.notice:
-        print(f"note: {result.notice}", file=sys.stderr)
+            lines = tuple(islice(concordance_lines(index, arguments.query, filters, sort=arguments.sort, match_words=arguments.words), arguments.limit or None))
+    if result.notices:
+        print(f"note: {notice_text(result.notices)}", file=sys.stderr)
     print(format_concordance(result, lines, sys.stdout.isatty()))
     return 0
 
@@ -310,12 +328,13 @@ def format_search_result(result: SearchResult, on_terminal: bool) -> str:
     """Hits as a readable list; marks become bold on a terminal and 【】 elsewhere."""
     start, end = ("\033[1m", "\033[0m") if on_terminal else ("【", "】")
     lines = [f"{result.total} passages in {result.total_reports} reports" + (f" (page {result.page})" if result.total > result.per_page else "")]
-    if result.notice:
-        lines.append(f"note: {result.notice}")
+    if result.notices:
+        lines.append(f"note: {notice_text(result.notices)}")
     for number, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
         place = " · ".join(part for part in (hit.township, hit.county, hit.province) if part)
         snippet = html.unescape(hit.snippet.replace("<mark>", start).replace("</mark>", end))
-        lines.append(f"\n{number}. {hit.title}  ({place}, {hit.year or '?'}) [{hit.section_label}]")
+        across = " (the match cuts through words; --words leaves such hits out)" if hit.across_words else ""
+        lines.append(f"\n{number}. {hit.title}  ({place}, {hit.year or '?'}) [{hit.section_label}]{across}")
         if hit.heading_path:
             lines.append(f"   {' › '.join(hit.heading_path)}")
         lines.append(f"   {snippet}")
@@ -339,7 +358,7 @@ def run_export(arguments: argparse.Namespace) -> int:
             counted[0] += 1
             yield passage
 
-    lines = export_lines(counting(export_passages(index, arguments.query, _filters(arguments))), arguments.format)
+    lines = export_lines(counting(export_passages(index, arguments.query, _filters(arguments), match_words=arguments.words)), arguments.format)
     try:
         if arguments.output:
             with arguments.output.open("w", encoding="utf-8", newline="") as stream:
@@ -353,18 +372,32 @@ def run_export(arguments: argparse.Namespace) -> int:
 
 
 def run_serve(arguments: argparse.Namespace) -> int:
-    """`fazhi serve`: update the index, then serve the web app with waitress."""
-    import waitress
-
+    """`fazhi serve`: check the port, update the index, then serve the web app with waitress."""
     from webui import create_app
+    from webui.server import PortUnavailable, check_port, create_server
     from webui.settings import Settings
 
-    code = run_index_in_child(argparse.Namespace(corpus=arguments.corpus, index=arguments.index, rebuild=False))
+    if not 1 <= arguments.port <= 65535 or arguments.threads < 1:
+        print("--port must be from 1 to 65535 (e.g. --port 5000) and --threads 1 or more.", file=sys.stderr)
+        return 2
+    try:
+        check_port(arguments.host, arguments.port)
+    except PortUnavailable as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    code = run_index_in_child(argparse.Namespace(
+        corpus=arguments.corpus, index=arguments.index, rebuild=False, follow_links_outside=arguments.follow_links_outside,
+    ))
     if code != 0:
         return code
     app = create_app(Settings(index_dir=arguments.index, corpus_dir=arguments.corpus))
+    try:
+        server = create_server(app, arguments.host, arguments.port, arguments.threads)
+    except PortUnavailable as problem:  # taken while the index was built
+        print(problem, file=sys.stderr)
+        return 1
     print(f"Serving fazhi-search at http://{arguments.host}:{arguments.port}/ (Ctrl-C to stop).", flush=True)
-    waitress.serve(app, host=arguments.host, port=arguments.port, threads=arguments.threads, ident="fazhi-search")
+    server.run()
     return 0
 
 
@@ -373,7 +406,10 @@ def run_inspect(arguments: argparse.Namespace) -> int:
     files: list[tuple[Path, Path]] = []
     for path in arguments.paths or [DEFAULT_CORPUS]:
         if path.is_dir():
-            files.extend((file, arguments.corpus or path) for file in iter_report_files(path))
+            found = find_report_files(path, arguments.follow_links_outside)
+            files.extend((file, arguments.corpus or path) for file in found.files)
+            for skipped in found.skipped:
+                print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
         elif path.exists():
             files.append((path, arguments.corpus or path.parent))
         else:

@@ -20,11 +20,12 @@ from indexer.parse import (
     lookup_division,
     normalize_text,
 )
-from indexer.read import is_report_file, read_document
+from indexer.read import find_report_files, read_document
 from indexer.report import Place, Report
 
 # Bump when parsing changes, so that incremental builds re-parse every file.
-PARSER_VERSION = "1"
+# 2: a report's source_path is relative to the corpus folder (it was the path as the build was given it).
+PARSER_VERSION = "2"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEFAULT_INDEX = DEFAULT_CORPUS.parent / "index"
 _OPENING_CHARS = 200
@@ -62,8 +63,9 @@ def report_id_for(path: Path, corpus_root: Path) -> str:
 
 
 def iter_report_files(corpus_root: Path) -> list[Path]:
-    """Every file under the corpus folder that could be a report, in a stable order."""
-    return sorted(path for path in corpus_root.rglob("*") if path.is_file() and is_report_file(path))
+    """Every file under the corpus folder that could be a report, in a stable order (links leading out of the
+    folder left out; find_report_files says what was left out and why)."""
+    return list(find_report_files(corpus_root).files)
 
 
 def parse_text(
@@ -129,7 +131,8 @@ def parse_report(path: Path, corpus_root: Path | None = None, catalogue: Catalog
     return parse_text(
         document.text,
         report_id=report_id_for(path, corpus_root),
-        source_path=str(path),
+        # Relative to the corpus folder, so an index built from one working directory works from any other.
+        source_path=relative,
         source_format=document.format,
         warnings=document.warnings,
         overrides=catalogue.overrides_for(relative),

@@ -92,7 +92,7 @@ class Report:
     """A parsed report: metadata, the normalised text, its outline and passages."""
 
     report_id: str
-    source_path: str
+    source_path: str  # the file's path relative to the corpus folder, with / between folders
     source_format: str
     content_hash: str
     text: str  # the normalised report text; every offset points into it
@@ -115,6 +115,14 @@ class Report:
     @property
     def cited_laws(self) -> tuple[LawCitation, ...]:
         return tuple(law for passage in self.passages for law in passage.cited_laws)
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file left out of the index, and why (a sentence)."""
+
+    path: str
+    reason: str
 
 
 class UnreadableDocument(Exception):

@@ -41,8 +41,20 @@ def page(server_url):
                   "--disable-sync", "--no-first-run", "--disable-quic"],
         )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
+        # What the Content-Security-Policy blocks (an inline script, a style attribute) shows up as a console error.
+        page.problems = []
+        page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
         yield page
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(page):
+    """Each test ends with no script error and nothing the browser refused to run or apply."""
+    page.problems.clear()
+    yield
+    assert page.problems == []
 
 
 def test_search_tick_a_facet_and_land_on_the_highlighted_passage(server_url, page):
@@ -118,3 +130,49 @@ def test_research_views_render_in_the_browser(server_url, page, path, expected):
     assert page.locator("main script, main [style], main [onclick], main [onload]").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "name, path",
+    [("search", "/search?q=法治"), ("kwic", "/kwic?q=法治&year=2024"), ("trends", "/trends?q=枫桥经验、普法")],
+)
+def test_screenshots_of_search_kwic_and_trends_at_desktop_and_phone_width(server_url, page, name, path, width):
+    page.set_viewport_size(WIDTHS[width])
+    try:
+        assert page.goto(server_url + path).status == 200
+        results = page.locator("#results")
+        facets = page.locator("aside.facets")
+        assert results.bounding_box()["width"] <= WIDTHS[width]["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]  # no sideways scrolling
+        if width == "phone":
+            assert facets.bounding_box()["y"] > results.bounding_box()["y"]  # below the results, reached by 筛选
+            assert page.locator(".filter-toggle a").is_visible()
+        else:
+            assert facets.bounding_box()["x"] < results.bounding_box()["x"]  # a sidebar beside them
+            assert not page.locator(".filter-toggle a").is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"{name}-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        assert shot.stat().st_size > 10_000
+    finally:
+        page.set_viewport_size(WIDTHS["desktop"])
+
+
+def test_the_filter_link_opens_the_facets_above_the_results_on_a_phone(server_url, page):
+    page.set_viewport_size(WIDTHS["phone"])
+    try:
+        page.goto(server_url + "/search?q=法治")
+        page.click(".filter-toggle a")
+        facets, results = page.locator("aside.facets"), page.locator("#results")
+        assert page.get_attribute(".filter-toggle a", "aria-expanded") == "true"
+        assert facets.bounding_box()["y"] < results.bounding_box()["y"]
+        page.click("aside.facets a:has-text('2024年')")
+        page.wait_for_selector("h1.summary:has-text('2024年')")
+        assert page.locator("aside.facets a[aria-pressed='true']").count() == 1
+    finally:
+        page.set_viewport_size(WIDTHS["desktop"])

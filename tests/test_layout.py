@@ -19,6 +19,7 @@ FLOORS = {
     "indexer.search": 5,
     "indexer.research": 6,
     "indexer.cli": 7,
+    "indexer.cli_notices": 7,
     "indexer.__main__": 7,
     "webui": 7,
 }

@@ -171,10 +171,10 @@ def test_serve_updates_the_index_in_a_child_process_and_gets_its_exit_code(tmp_p
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(bundled_corpus() / "henan-lushan-wawu-2024.txt", corpus)
-    assert run_index_in_child(argparse.Namespace(corpus=corpus, index=tmp_path / "index", rebuild=False)) == 0
+    assert run_index_in_child(argparse.Namespace(corpus=corpus, index=tmp_path / "index", rebuild=False, follow_links_outside=False)) == 0
     assert "now holds 1 reports" in capfd.readouterr().out
     with open_search_index(tmp_path / "index") as index:
         assert index.passage_count() > 0
-    missing = argparse.Namespace(corpus=tmp_path / "nowhere", index=tmp_path / "index", rebuild=False)
+    missing = argparse.Namespace(corpus=tmp_path / "nowhere", index=tmp_path / "index", rebuild=False, follow_links_outside=False)
     assert run_index_in_child(missing) == 1
     assert "does not exist" in capfd.readouterr().err

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.search.notices import Notice
 from indexer.search.query import (
     ParsedQuery,
     SearchFilters,
@@ -35,7 +36,7 @@ from indexer.search.query import (
 )
 def test_reads_phrases_or_and_exclusions(text, groups, excluded):
     parsed = parse_query(text)
-    assert (parsed.groups, parsed.excluded, parsed.notice) == (groups, excluded, "")
+    assert (parsed.groups, parsed.excluded, parsed.notices) == (groups, excluded, ())
 
 
 @pytest.mark.parametrize(
@@ -55,34 +56,33 @@ def test_reads_phrases_or_and_exclusions(text, groups, excluded):
 )
 def test_reads_field_filters(text, filters):
     parsed = parse_query(text)
-    assert (parsed.filters, parsed.groups, parsed.notice) == (filters, (), "")
+    assert (parsed.filters, parsed.groups, parsed.notices) == (filters, (), ())
 
 
 @pytest.mark.parametrize(
-    "text, groups, filters",
+    "text, groups, notice",
     [
         # Unbalanced quote: the words after it are searched one by one.
-        ('"枫桥经验 调解', (("枫桥经验",), ("调解",)), SearchFilters()),
+        ('"枫桥经验 调解', (("枫桥经验",), ("调解",)), Notice("unclosed_quote")),
         # Dangling OR at the end or the start; a doubled OR counts once.
-        ("枫桥经验 OR", (("枫桥经验",),), SearchFilters()),
-        ("OR 枫桥经验", (("枫桥经验",),), SearchFilters()),
-        ("信访 OR OR 调解", (("信访", "调解"),), SearchFilters()),
+        ("枫桥经验 OR", (("枫桥经验",),), Notice("dangling_or")),
+        ("OR 枫桥经验", (("枫桥经验",),), Notice("dangling_or")),
+        ("信访 OR OR 调解", (("信访", "调解"),), Notice("dangling_or")),
         # Unknown field: searched as text.
-        ("foo:bar 信访", (("foo:bar",), ("信访",)), SearchFilters()),
+        ("foo:bar 信访", (("foo:bar",), ("信访",)), Notice("unknown_field", (("field", "foo"), ("word", "foo:bar")))),
         # A year that is not a year: searched as text.
-        ("year:abc 信访", (("year:abc",), ("信访",)), SearchFilters()),
-        ("section:nowhere", (("section:nowhere",),), SearchFilters()),
+        ("year:abc 信访", (("year:abc",), ("信访",)), Notice("bad_year", (("value", "abc"), ("word", "year:abc")))),
+        ("section:nowhere", (("section:nowhere",),), Notice("bad_section", (("value", "nowhere"), ("word", "section:nowhere")))),
         # A lone minus, a dangling NOT, an empty filter, an excluded filter: ignored.
-        ("- 信访", (("信访",),), SearchFilters()),
-        ("信访 NOT", (("信访",),), SearchFilters()),
-        ("信访 year:", (("信访",),), SearchFilters()),
-        ("信访 -year:2023", (("信访",),), SearchFilters()),
+        ("- 信访", (("信访",),), Notice("lone_minus")),
+        ("信访 NOT", (("信访",),), Notice("dangling_not")),
+        ("信访 year:", (("信访",),), Notice("empty_filter", (("word", "year:"),))),
+        ("信访 -year:2023", (("信访",),), Notice("negated_filter", (("word", "year:2023"),))),
     ],
 )
-def test_malformed_syntax_falls_back_with_a_notice(text, groups, filters):
+def test_malformed_syntax_falls_back_with_a_notice_value(text, groups, notice):
     parsed = parse_query(text)
-    assert (parsed.groups, parsed.filters) == (groups, filters)
-    assert parsed.notice.endswith(".") and len(parsed.notice) > 20
+    assert (parsed.groups, parsed.filters, parsed.notices) == (groups, SearchFilters(), (notice,))
 
 
 @pytest.mark.parametrize(

@@ -219,7 +219,10 @@ def test_trends_page_shows_the_numbers_of_its_json_twin(client):
     for series in data["series"]:
         assert f"“{series['query']}”：{series['reports']} 篇报告、{series['passages']} 个段落" in page
         for point in series["by_year"]:
-            assert f"<td>{point['reports']}/{point['all_reports']}</td><td>{point['share'] * 100:.1f}%</td>" in page
+            share = f"{point['share'] * 100:.1f}%"
+            cell = f'<td class="few-reports">{share}*</td>' if point["few_reports"] else f"<td>{share}</td>"
+            assert f"<td>{point['reports']}/{point['all_reports']}</td>{cell}" in page
+            assert point["few_reports"] == (point["all_reports"] < 5)
 
 
 def test_trends_chart_is_well_formed_svg_labelled_with_each_query(client):
@@ -240,7 +243,7 @@ def test_trends_chart_is_well_formed_svg_labelled_with_each_query(client):
 
 def test_chart_lines_differ_by_dash_and_marker_not_only_colour():
     series = tuple(ChartSeries(f"词{number}", (0.1 * number, None, 0.05), ("1/10", "", "1/20")) for number in range(3))
-    root = ElementTree.fromstring(share_line_chart("test", "占比", ("2022", "2023", "2024"), series))
+    root = ElementTree.fromstring(share_line_chart("test", "占比", ("2022", "2023", "2024"), series, (10, 10, 10), 5))
     dashes = [path.get("stroke-dasharray") for path in root.iter(f"{SVG}path") if path.get("fill") == "none"]
     assert len(set(dashes)) == 3
     assert {element.tag for element in root} >= {f"{SVG}circle", f"{SVG}rect", f"{SVG}polygon"}

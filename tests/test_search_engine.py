@@ -20,6 +20,7 @@ from indexer.index.workers import BuildProgress
 from indexer.parse.normalize import fold_for_matching
 from indexer.pipeline import iter_report_files
 from indexer.search.opened_index import IndexUnavailable, open_search_index
+from indexer.search.notices import make_notice
 from indexer.search.query import SearchFilters, YearRange
 from indexer.search.results import export_passages, search
 from indexer.search.snippets import make_snippet, mark_text
@@ -282,13 +283,13 @@ def test_empty_query_with_filters_browses(small_index):
 )
 def test_malformed_queries_get_the_literal_reading_and_a_notice(small_index, query, read_as):
     result = search(small_index, query)
-    assert result.notice and not search(small_index, read_as).notice
+    assert result.notices and not search(small_index, read_as).notices
     assert result.total == search(small_index, read_as).total
 
 
 def test_unknown_sort_falls_back_to_relevance_with_a_notice(small_index):
     result = search(small_index, "宣传", sort="size")
-    assert (result.sort, "sort order" in result.notice) == ("relevance", True)
+    assert (result.sort, result.notices) == ("relevance", (make_notice("bad_sort", value="size"),))
 
 
 # Ranking and order
@@ -545,12 +546,15 @@ def test_broken_files_are_skipped_with_a_reason(tmp_path):
     assert (again.generation, again.skipped, again.reports_unchanged) == (summary.generation, summary.skipped, 1)
 
 
-def test_a_file_linked_into_the_corpus_from_elsewhere_is_indexed_under_its_name_there(tmp_path):
+def test_a_file_linked_into_the_corpus_from_elsewhere_is_indexed_under_its_name_there_only_when_allowed(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", {"wawu-2024.txt": SMALL_CORPUS["wawu-2024.txt"]})
     elsewhere = write_corpus(tmp_path / "elsewhere", {"original.txt": SMALL_CORPUS["junkou-2023.txt"]})
     (corpus / "linked-junkou-2023.txt").symlink_to(elsewhere / "original.txt")
     summary = build_index(corpus, tmp_path / "index")
-    assert (summary.reports_indexed, summary.skipped) == (2, ())
+    assert (summary.reports_indexed, [Path(skipped.path).name for skipped in summary.skipped]) == (1, ["linked-junkou-2023.txt"])
+    assert "outside the corpus folder" in summary.skipped[0].reason and "--follow-links-outside" in summary.skipped[0].reason
+    summary = build_index(corpus, tmp_path / "index", follow_links_outside=True)
+    assert (summary.reports_indexed, summary.skipped) == (1, ())
     with open_search_index(tmp_path / "index") as index:
         assert {passage.report_id for passage in export_passages(index)} == {"wawu-2024", "linked-junkou-2023"}
 

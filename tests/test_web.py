@@ -62,10 +62,10 @@ def test_html_and_json_report_the_same_counts(client):
 def test_api_search_has_the_documented_shape(client):
     status, data = get_json(client, "/api/search?q=法律明白人")
     assert status == 200
-    assert set(data) == {"query", "filters", "total", "total_reports", "page", "per_page", "sort", "notice", "hits", "facets"}
+    assert set(data) == {"query", "filters", "total", "total_reports", "page", "per_page", "sort", "match", "notice", "notices", "hits", "facets"}
     assert set(data["hits"][0]) == {
         "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
-        "section_type", "section_label", "heading_path", "snippet", "score", "url", "duplicate_reports",
+        "section_type", "section_label", "heading_path", "snippet", "score", "url", "duplicate_reports", "across_words",
     }
     assert set(data["facets"]) == {"township", "county", "province", "year", "section_type", "law"}
     assert set(data["facets"]["township"][0]) == {"value", "label", "count", "reports"}

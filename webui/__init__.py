@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["fazhi_index"] = IndexHolder(settings.index_dir)
 
-    from webui import api, errors, feed_views, law_views, pages, research, review_views, township_views
+    from webui import api, errors, feed_views, headers, law_views, pages, research, review_views, township_views
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(township_views.api_blueprint)
     app.register_blueprint(feed_views.blueprint)
     errors.install(app)
+    headers.install(app)
     from webui.facet_groups import group_townships
 
     app.jinja_env.globals["group_townships"] = group_townships

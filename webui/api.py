@@ -26,9 +26,9 @@ def search_json():
     result = search(
         current_index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
         sort=wanted.sort, facet_limit=settings.facet_size, snippet_length=settings.snippet_chars,
-        hide_boilerplate=wanted.hide_boilerplate,
+        hide_boilerplate=wanted.hide_boilerplate, match_words=wanted.match_words,
     )
-    return jsonify(search_result_to_json(result))
+    return jsonify(search_result_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/reports/<report_id>")

@@ -2,6 +2,8 @@
 
 Each series differs by dash pattern and marker shape (lines) or fill pattern (bars) as well as colour,
 and is labelled directly; every point carries its numbers in a <title> for pointers and screen readers.
+Every category shows n, its number of reports; a share resting on fewer than `few` of them is ringed (lines)
+or drawn pale with a dashed outline (bars), and a note under the chart says why.
 """
 from __future__ import annotations
 
@@ -27,9 +29,12 @@ class ChartSeries:
     notes: tuple[str, ...]  # e.g. "1/4 篇报告", shown with the share when pointing at the point
 
 
-def share_line_chart(chart_id: str, title: str, categories: tuple[str, ...], series: tuple[ChartSeries, ...]) -> str:
-    """A line per series over the categories (years), shares on a 0–top % axis, labels at the line ends."""
-    left, right, top, plot_height, bottom = 56, 170, 44, 220, 40
+def share_line_chart(
+    chart_id: str, title: str, categories: tuple[str, ...], series: tuple[ChartSeries, ...], totals: tuple[int, ...], few: int
+) -> str:
+    """A line per series over the categories (years), shares on a 0–top % axis, labels at the line ends; n under
+    each category (`totals`: its reports), points resting on fewer than `few` reports ringed."""
+    left, right, top, plot_height, bottom = 56, 170, 44, 220, 76
     width = 720
     plot_width = width - left - right
     height = top + plot_height + bottom
@@ -49,6 +54,7 @@ def share_line_chart(chart_id: str, title: str, categories: tuple[str, ...], ser
         parts.append(
             f'<text x="{x_of(position):.1f}" y="{top + plot_height + 18}" text-anchor="middle">{escape(category)}</text>'
         )
+        parts.append(_n_label(x_of(position), top + plot_height + 34, totals[position], few, "middle"))
     ends = []
     for number, one in enumerate(series):
         style = number % len(_COLOURS)
@@ -61,24 +67,35 @@ def share_line_chart(chart_id: str, title: str, categories: tuple[str, ...], ser
         for position, point in enumerate(points):
             if point is not None:
                 note = f"{one.label} · {categories[position]}：{_percent(one.values[position])}（{one.notes[position]}）"
+                if totals[position] < few:
+                    parts.append(
+                        f'<circle class="few-reports" cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="10" fill="none" '
+                        f'stroke="#59636e" stroke-width="1.5" stroke-dasharray="3 2"/>'
+                    )
                 parts.append(_marker(_MARKERS[style], point[0], point[1], colour, note))
         last = [point for point in points if point is not None]
         if last:
             ends.append([last[-1][1], last[-1][0], one.label, colour])
     for y, x, label, colour in _spread(ends, top, top + plot_height):
         parts.append(f'<text x="{x + 10:.1f}" y="{y + 4:.1f}" fill="{colour}" font-weight="bold">{escape(_short(label))}</text>')
+    if any(total < few for total in totals):
+        parts.append(_few_note(left, height - 10, few, "虚线圈出的点"))
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def share_bar_chart(chart_id: str, title: str, categories: tuple[str, ...], series: tuple[ChartSeries, ...]) -> str:
-    """Horizontal bars per category (provinces), one per series told apart by fill pattern, the share written at each bar's end."""
-    left, right, top = 120, 70, 44 + 18 * ((len(series) + 2) // 3)
+def share_bar_chart(
+    chart_id: str, title: str, categories: tuple[str, ...], series: tuple[ChartSeries, ...], totals: tuple[int, ...], few: int
+) -> str:
+    """Horizontal bars per category (provinces), one per series told apart by fill pattern, the share written at each
+    bar's end; n beside each category (`totals`: its reports), bars resting on fewer than `few` reports pale and dashed."""
+    left, right, top = 150, 70, 44 + 18 * ((len(series) + 2) // 3)
     width = 720
     plot_width = width - left - right
     bar, gap = 12, 10
     group = bar * max(len(series), 1) + gap
-    height = top + group * len(categories) + 30
+    height = top + group * len(categories) + 30 + (22 if any(total < few for total in totals) else 0)
+    axis_bottom = top + group * len(categories) + 30
     scale_top = _scale_top(series)
 
     def x_of(value: float) -> float:
@@ -96,24 +113,38 @@ def share_bar_chart(chart_id: str, title: str, categories: tuple[str, ...], seri
     for tick in range(5):
         value = scale_top * tick / 4
         x = x_of(value)
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 26}" stroke="#d8dee4"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="#59636e">{_percent(value)}</text>')
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_bottom - 26}" stroke="#d8dee4"/>')
+        parts.append(f'<text x="{x:.1f}" y="{axis_bottom - 10}" text-anchor="middle" fill="#59636e">{_percent(value)}</text>')
     for position, category in enumerate(categories):
         group_top = top + position * group
-        parts.append(f'<text x="{left - 8}" y="{group_top + group / 2:.1f}" text-anchor="end">{escape(category)}</text>')
+        parts.append(f'<text x="{left - 52}" y="{group_top + group / 2:.1f}" text-anchor="end">{escape(category)}</text>')
+        parts.append(_n_label(left - 8, group_top + group / 2, totals[position], few, "end"))
         for number, one in enumerate(series):
             value = one.values[position]
             if value is None:
                 continue
             y = group_top + number * bar
             note = f"{one.label} · {category}：{_percent(value)}（{one.notes[position]}）"
+            few_reports = ' class="few-reports" fill-opacity="0.4" stroke-dasharray="3 2"' if totals[position] < few else ""
             parts.append(
                 f'<rect x="{left}" y="{y}" width="{max(x_of(value) - left, 0.5):.1f}" height="{bar - 2}" '
-                f'fill="url(#{chart_id}-fill-{number})" stroke="#1f2328" stroke-width="0.5"><title>{escape(note)}</title></rect>'
+                f'fill="url(#{chart_id}-fill-{number})" stroke="#1f2328" stroke-width="0.5"{few_reports}><title>{escape(note)}</title></rect>'
             )
             parts.append(f'<text x="{x_of(value) + 4:.1f}" y="{y + bar - 3}" font-size="10">{_percent(value)}</text>')
+    if any(total < few for total in totals):
+        parts.append(_few_note(8, height - 8, few, "浅色虚线框的条"))
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _n_label(x: float, y: float, total: int, few: int, anchor: str) -> str:
+    """n=12 (the reports a share is taken of), in grey, with an asterisk when they are fewer than `few`."""
+    mark = "*" if total < few else ""
+    return f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" fill="#59636e" font-size="11">n={total}{mark}</text>'
+
+
+def _few_note(x: float, y: float, few: int, what: str) -> str:
+    return f'<text x="{x}" y="{y}" fill="#59636e" font-size="11">* {what}：该类报告少于 {few} 篇，占比仅供参考。</text>'
 
 
 def _open(chart_id: str, title: str, width: int, height: int, description: str) -> str:

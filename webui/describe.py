@@ -35,3 +35,15 @@ def _year_words(value: str) -> str:
     if first and last:
         return f"{first}–{last}年"
     return f"{first}年以后" if first else f"{last}年以前"
+
+
+def report_name(report: object) -> str:
+    """What tells a report apart: 段园镇 · 杜集区 · 2024年 (every report's title reads alike), else its title or id.
+
+    Takes anything with township, county, year, title and report_id: a hit, a report, a concordance line.
+    """
+    year = getattr(report, "year", None)
+    parts = [getattr(report, "township", ""), getattr(report, "county", ""), f"{year}年" if year else ""]
+    if not getattr(report, "township", ""):
+        return getattr(report, "title", "") or getattr(report, "report_id", "") or "（无标题报告）"
+    return " · ".join(part for part in parts if part)

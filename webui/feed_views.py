@@ -48,7 +48,7 @@ def search_feed():
     """The newest passages a search matches."""
     settings = current_app.config["FAZHI_SETTINGS"]
     wanted = read_search_request(_without_sort(request.args), settings)
-    result = feed(current_index(), wanted.query, wanted.filters)
+    result = feed(current_index(), wanted.query, wanted.filters, match_words=wanted.match_words)
     title = review_messages.FEED_TITLE_SEARCH.format(query=wanted.query) if wanted.query else review_messages.FEED_TITLE_BROWSE
     query_string = request.query_string.decode("utf-8", "replace")
     return _render(result, title, url_for("pages.search", _external=True) + (f"?{query_string}" if query_string else ""))

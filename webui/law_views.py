@@ -5,10 +5,9 @@ near-copied passages and the most copied reports, /duplicates/<passage_id> one p
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from itertools import chain
 
 from flask import (
     Blueprint,
@@ -45,7 +44,7 @@ from indexer.research import (
     law_detail,
     report_shares,
 )
-from indexer.search import SearchIndex
+from indexer.search import SearchIndex, csv_lines
 from webui import law_messages, messages
 from webui.index_holder import current_index
 from webui.params import BadParameter
@@ -230,7 +229,7 @@ def laws_csv():
     """/laws as CSV (UTF-8 with BOM, for Excel): one row per law, reports and passages per year."""
     index = current_index()
     category, sort = _law_list_request(index, request.args)
-    lines = _csv_lines(_law_rows(cited_laws(index, category, sort), citation_years(index)))
+    lines = csv_lines(_law_rows(cited_laws(index, category, sort), citation_years(index)))
     return _csv_response(lines, "fazhi-laws.csv")
 
 
@@ -279,7 +278,7 @@ def duplicates_csv():
          member.province, member.year, member.section_type, member.section_label, member.url]
         for group, reports, passages, member in iter_group_members(current_index())
     )
-    return _csv_response(_csv_lines([columns], rows), "fazhi-duplicates.csv")
+    return _csv_response(csv_lines(chain([columns], rows)), "fazhi-duplicates.csv")
 
 
 @blueprint.route("/duplicates/reports.csv")
@@ -287,7 +286,7 @@ def report_shares_csv():
     """Every report with the share of its text that other reports hold near-copies of (CSV, UTF-8 with BOM)."""
     columns = ("report_id", "title", "township", "county", "province", "year", "characters", "copied_characters", "share")
     rows = ([getattr(share, column) for column in columns] for share in report_shares(current_index()))
-    return _csv_response(_csv_lines([columns], rows), "fazhi-duplicate-shares.csv")
+    return _csv_response(csv_lines(chain([columns], rows)), "fazhi-duplicate-shares.csv")
 
 
 @blueprint.route("/duplicates/<passage_id>", endpoint="duplicate_group")
@@ -315,20 +314,7 @@ def _law_rows(laws: Iterable[LawSummary], years: tuple[int, ...]) -> Iterator[li
         yield [law.name, law.short_name, law.category, law.reports, law.passages, law.townships, *by_year]
 
 
-def _csv_lines(*row_sources: Iterable[Iterable]) -> Iterator[str]:
-    """Rows as CSV lines that open cleanly in Excel (a BOM first)."""
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for rows in row_sources:
-        for row in rows:
-            writer.writerow(["" if value is None else value for value in row])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-
 def _csv_response(lines: Iterator[str], file_name: str) -> Response:
-    response = Response(lines, mimetype="text/csv; charset=utf-8")
+    response = Response(lines, mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename={file_name}"
     return response

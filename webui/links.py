@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-_STATE_PARAMETERS = ("q", "township", "county", "province", "year", "section", "law", "sort", "per_page", "hide_boilerplate")
+_STATE_PARAMETERS = ("q", "township", "county", "province", "year", "section", "law", "sort", "per_page", "hide_boilerplate", "match")
 
 
 def _state(args: MultiDict) -> list[tuple[str, str]]:
@@ -32,20 +32,26 @@ def is_selected(args: MultiDict, parameter: str, value: str) -> bool:
     return value in args.getlist(parameter)
 
 
-def toggle_url(args: MultiDict, parameter: str, value: str) -> str:
-    """The URL that adds a facet value to the filters, or removes it when it is selected."""
+def toggle_url(args: MultiDict, parameter: str, value: str, endpoint: str = "pages.search") -> str:
+    """The URL that adds a facet value to the filters, or removes it when it is selected (on /search, or on the
+    concordance or trends view whose sidebar it is)."""
     pairs = [(name, item) for name, item in _state(args) if not (name == parameter and item == value)]
     if not is_selected(args, parameter, value):
         pairs.append((parameter, value))
     query = urlencode(pairs)
-    return url_for("pages.search") + (f"?{query}" if query else "")
+    return url_for(endpoint) + (f"?{query}" if query else "")
 
 
-def clear_filters_url(args: MultiDict) -> str:
+def clear_filters_url(args: MultiDict, endpoint: str = "pages.search") -> str:
     """The URL of the same query with every facet filter removed."""
-    pairs = [(name, value) for name, value in _state(args) if name in ("q", "sort", "per_page", "hide_boilerplate")]
+    pairs = [(name, value) for name, value in _state(args) if name in ("q", "sort", "per_page", "hide_boilerplate", "match")]
     query = urlencode(pairs)
-    return url_for("pages.search") + (f"?{query}" if query else "")
+    return url_for(endpoint) + (f"?{query}" if query else "")
+
+
+def kept_state(args: MultiDict, *leave_out: str) -> list[tuple[str, str]]:
+    """The request's filters and options (not the query or page), for hidden fields of the header's search box."""
+    return [(name, value) for name, value in _state(args) if name not in ("q", "per_page", *leave_out)]
 
 
 def browse_url(parameter: str, value: str) -> str:

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from indexer.parse import SECTION_LABELS
 from indexer.search import export_lines, export_passages, parse_query, search
 from webui import links, messages
-from webui.describe import describe_search
+from webui.describe import describe_search, report_name
 from webui.index_holder import current_index
 from webui.params import FACET_PARAMETERS, BadParameter, read_search_request
 from webui.report_view import front_matter, report_blocks
@@ -40,7 +40,7 @@ def _settings():
 
 @blueprint.app_context_processor
 def template_helpers() -> dict:
-    return {"links": links, "section_labels": SECTION_LABELS, "facet_titles": FACET_TITLES, "facet_parameters": FACET_PARAMETERS}
+    return {"links": links, "notice_text": messages.notice_text, "report_name": report_name, "section_labels": SECTION_LABELS, "facet_titles": FACET_TITLES, "facet_parameters": FACET_PARAMETERS}
 
 
 @blueprint.route("/")
@@ -58,7 +58,7 @@ def search_page():
     result = search(
         current_index(), wanted.query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
         sort=wanted.sort, facet_limit=settings.facet_size, snippet_length=settings.snippet_chars,
-        hide_boilerplate=wanted.hide_boilerplate,
+        hide_boilerplate=wanted.hide_boilerplate, match_words=wanted.match_words,
     )
     law_labels = {value.value: value.label for value in result.facets.get("law", ())}
     pages = max(1, -(-result.total // result.per_page))
@@ -97,6 +97,7 @@ def original(report_id: str):
     if found is None:
         abort(404, description=messages.UNKNOWN_REPORT.format(report_id=report_id[:80]))
     corpus = Path(_settings().corpus_dir).resolve()
+    # Relative to the corpus folder; absolute in an index built before parser version 2 from an absolute --corpus.
     path = Path(found.source_path)
     path = (path if path.is_absolute() else corpus / path).resolve()
     if not path.is_relative_to(corpus) or not path.is_file():
@@ -108,7 +109,7 @@ def original(report_id: str):
 def about():
     """What the corpus is, how to search, how to add reports (written in Markdown)."""
     text = (resources.files("webui") / "about.md").read_text(encoding="utf-8")
-    return render_template("about.html", body=Markup(markdown.markdown(text, extensions=["tables"])))
+    return render_template("about.html", body=Markup(markdown.markdown(text, extensions=["tables", "fenced_code"])))
 
 
 @blueprint.route("/export.<file_format>")
@@ -118,9 +119,10 @@ def export(file_format: str):
         raise BadParameter(messages.BAD_FORMAT.format(value=file_format[:20]))
     wanted = read_search_request(request.args, _settings())
     passages = export_passages(
-        current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate
+        current_index(), wanted.query, wanted.filters, sort=wanted.sort, hide_boilerplate=wanted.hide_boilerplate,
+        match_words=wanted.match_words,
     )
-    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv; charset=utf-8"
+    mimetype = "application/x-ndjson; charset=utf-8" if file_format == "jsonl" else "text/csv"
     response = Response(stream_with_context(export_lines(passages, file_format)), mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename=fazhi-export.{file_format}"
     return response

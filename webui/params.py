@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.parse import SECTION_LABELS
 from indexer.search import (
+    MATCH_MODES,
     SearchFilters,
     build_filters,
     parse_year,
@@ -43,6 +44,7 @@ class SearchRequest:
     per_page: int
     sort: str
     hide_boilerplate: bool = False  # leave out passages copied into many other reports
+    match_words: bool = False  # match=words: only passages holding the query as whole words
 
 
 def read_search_request(args: MultiDict, settings: Settings) -> SearchRequest:
@@ -57,8 +59,16 @@ def read_search_request(args: MultiDict, settings: Settings) -> SearchRequest:
         raise BadParameter(messages.BAD_SORT.format(value=sort[:50]))
     return SearchRequest(
         query=query, filters=read_filters(args), page=page, per_page=per_page, sort=sort,
-        hide_boilerplate=read_toggle(args, "hide_boilerplate"),
+        hide_boilerplate=read_toggle(args, "hide_boilerplate"), match_words=read_match(args),
     )
+
+
+def read_match(args: MultiDict) -> bool:
+    """match=words keeps only whole-word matches; match=substring (or none) keeps every exact match."""
+    value = args.get("match", "").strip().lower()
+    if value not in ("", *MATCH_MODES):
+        raise BadParameter(messages.BAD_MATCH.format(value=value[:20]))
+    return value == "words"
 
 
 def read_toggle(args: MultiDict, name: str) -> bool:

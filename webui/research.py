@@ -5,10 +5,10 @@ never disagree; all state is in the URL, with the filter parameters of /search.
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import chain
 from urllib.parse import urlencode
 
 from flask import (
@@ -27,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.research import (
     CONCORDANCE_SORTS,
     DEFAULT_TOPICS,
+    FEW_REPORTS,
     MAX_QUERIES,
     MAX_TOPICS,
     Concordance,
@@ -44,8 +45,8 @@ from indexer.research import (
     trends,
     trends_to_json,
 )
-from indexer.search import SearchFilters
-from webui import messages, research_messages
+from indexer.search import SearchFilters, SearchResult, csv_lines, search
+from webui import links, messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
 from webui.index_holder import current_index
@@ -57,9 +58,10 @@ api_blueprint = Blueprint("research_api", __name__, url_prefix="/api")
 CONCORDANCE_PER_PAGE = 50
 COVERAGE_PER_PAGE = 100
 CHARTS = ("year", "province")
+_QUERY_SEPARATORS = re.compile(r"[、；;\n]+")
 # `section_type` is read too, as /search reads it.
 _FILTER_PARAMETERS = (*FACET_PARAMETERS.values(), "section_type")
-_STATE_PARAMETERS = ("q", "topics", *_FILTER_PARAMETERS, "sort", "per_page")
+_STATE_PARAMETERS = ("q", "topics", *_FILTER_PARAMETERS, "match", "sort", "per_page")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class ResearchRequest:
     page: int
     per_page: int
     sort: str
+    match_words: bool = False  # match=words: only whole-word matches
 
 
 # Reading requests
@@ -98,7 +101,7 @@ def read_research_request(args: MultiDict, default_per_page: int = CONCORDANCE_P
             raise BadParameter(research_messages.TOPIC_TOO_LONG.format(topic=topic[:20], limit=settings.max_query_chars))
     return ResearchRequest(
         queries=queries, topics=topics, filters=common.filters, page=common.page, per_page=common.per_page,
-        sort=args.get("sort", "") or "",
+        sort=args.get("sort", "") or "", match_words=common.match_words,
     )
 
 
@@ -112,6 +115,9 @@ def _concordance_request(args: MultiDict) -> ResearchRequest:
 
 def _trends_request(args: MultiDict) -> ResearchRequest:
     wanted = read_research_request(args)
+    # Several queries may share one box, separated by 、 or ； (the header's box on the trends view).
+    split = (part.strip() for query in wanted.queries for part in _QUERY_SEPARATORS.split(query))
+    wanted = replace(wanted, queries=tuple(dict.fromkeys(part for part in split if part)))
     if len(wanted.queries) > MAX_QUERIES:
         raise BadParameter(research_messages.TOO_MANY_QUERIES.format(limit=MAX_QUERIES, count=len(wanted.queries)))
     return wanted
@@ -121,18 +127,24 @@ def _trends_request(args: MultiDict) -> ResearchRequest:
 def _concordance(args: MultiDict) -> tuple[ResearchRequest, Concordance]:
     wanted = _concordance_request(args)
     query = wanted.queries[0] if wanted.queries else ""
-    result = concordance(current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort)
+    result = concordance(
+        current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page, sort=wanted.sort,
+        match_words=wanted.match_words,
+    )
     return wanted, result
 
 
 def _trends(args: MultiDict) -> tuple[ResearchRequest, Trends]:
     wanted = _trends_request(args)
-    return wanted, trends(current_index(), wanted.queries, wanted.filters)
+    return wanted, trends(current_index(), wanted.queries, wanted.filters, match_words=wanted.match_words)
 
 
 def _coverage(args: MultiDict) -> tuple[ResearchRequest, Coverage]:
     wanted = read_research_request(args, COVERAGE_PER_PAGE)
-    return wanted, coverage(current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page)
+    return wanted, coverage(
+        current_index(), wanted.topics, wanted.filters, page=wanted.page, per_page=wanted.per_page,
+        match_words=wanted.match_words,
+    )
 
 
 # URLs (the state lives in the URL, as on /search)
@@ -148,7 +160,9 @@ def view_url(endpoint: str, args: MultiDict, **changes: str | int | None) -> str
 
 def without_query_url(args: MultiDict, query: str) -> str:
     """The trends view with one of its queries taken off the chart."""
-    pairs = [(name, value) for name in _STATE_PARAMETERS for value in args.getlist(name) if value != "" and not (name == "q" and value.strip() == query)]
+    kept = [part.strip() for value in args.getlist("q") for part in _QUERY_SEPARATORS.split(value) if part.strip() != query.strip()]
+    pairs = [("q", part) for part in dict.fromkeys(kept) if part]
+    pairs += [(name, value) for name in _STATE_PARAMETERS if name != "q" for value in args.getlist(name) if value != ""]
     return url_for("research.trends") + (f"?{urlencode(pairs)}" if pairs else "")
 
 
@@ -177,6 +191,19 @@ def research_helpers() -> dict:
     }
 
 
+def _sidebar(wanted: ResearchRequest, query: str) -> SearchResult:
+    """The facet counts beside a research view, as /search counts them for the same query and filters."""
+    settings = current_app.config["FAZHI_SETTINGS"]
+    return search(
+        current_index(), query, wanted.filters, per_page=1, facet_limit=settings.facet_size, match_words=wanted.match_words
+    )
+
+
+def _search_box(endpoint: str, args: MultiDict, value: str, **words: str) -> dict:
+    """The header's search box pointed at a research view: its query, and the filters kept as hidden fields."""
+    return {"search_action": url_for(endpoint), "search_value": value, "search_hidden": links.kept_state(args), **words}
+
+
 def _filter_words(filters: SearchFilters) -> list[str]:
     return describe_filters(filters, current_index().table.law_labels)
 
@@ -197,6 +224,8 @@ def kwic():
     return render_template(
         "kwic.html", result=result, wanted=wanted, args=request.args, description=description,
         pages=max(1, -(-result.total // result.per_page)), sorts=(("document", "文档顺序"), ("left", "按左侧语境"), ("right", "按右侧语境")),
+        sidebar=_sidebar(wanted, result.query),
+        **_search_box("research.kwic", request.args, result.query, search_button="列出语境"),
     )
 
 
@@ -204,7 +233,7 @@ def kwic():
 def kwic_json():
     """The concordance page's JSON twin: `total` occurrences and one page of `lines`."""
     _, result = _concordance(request.args)
-    return jsonify(concordance_to_json(result))
+    return jsonify(concordance_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/kwic.csv")
@@ -212,7 +241,7 @@ def kwic_csv():
     """Every concordance line of the query and filters, as CSV (UTF-8 with BOM, for Excel)."""
     wanted = _concordance_request(request.args)
     query = wanted.queries[0] if wanted.queries else ""
-    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort)
+    lines = concordance_lines(current_index(), query, wanted.filters, sort=wanted.sort, match_words=wanted.match_words)
     header = ("left", "match", "right", "township", "county", "province", "year", "section_label", "passage_id", "report_id", "url")
     rows = ([line_to_json(line)[name] for name in header] for line in lines)
     return _csv_response("fazhi-kwic.csv", header, rows)
@@ -230,11 +259,19 @@ def trends_page():
         for one in result.series
     ]
     return render_template(
-        "trends.html", result=result, wanted=wanted, args=request.args,
+        "trends.html", result=result, wanted=wanted, args=request.args, sidebar=_sidebar(wanted, ""),
+        **_search_box(
+            "research.trends", request.args, "、".join(wanted.queries), search_button="画出趋势",
+            search_label="比较的检索词，用顿号分开", search_placeholder="检索词，用顿号分开，如 枫桥经验、网格化",
+        ),
         description=" · ".join(["；".join(summaries), *_filter_words(result.filters)]) if summaries else "",
         year_chart=Markup(_chart(result, "year")) if result.series else "",
         province_chart=Markup(_chart(result, "province")) if result.series else "",
-        by_year=_table(result, "year"), by_province=_table(result, "province"),
+        by_year=_table(result, "year"), by_province=_table(result, "province"), few_reports=FEW_REPORTS,
+        few_in={
+            label: any(point.has_few_reports for one in result.series for point in getattr(one, points))
+            for label, points in (("年份", "by_year"), ("省份", "by_province"))
+        },
     )
 
 
@@ -242,7 +279,7 @@ def trends_page():
 def trends_json():
     """The trends page's JSON twin: per query, reports, passages and share by year and by province."""
     _, result = _trends(request.args)
-    return jsonify(trends_to_json(result))
+    return jsonify(trends_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/trends.svg")
@@ -273,17 +310,19 @@ def _chart(result: Trends, by: str) -> str:
     """The year line chart or the province bar chart of the result's series."""
     categories = tuple(map(str, result.years)) if by == "year" else result.provinces
     series = []
+    totals = [0] * len(categories)
     for one in result.series:
         points = {point.value: point for point in (one.by_year if by == "year" else one.by_province)}
         chosen = [points.get(category) for category in categories]
+        totals = [max(total, point.all_reports if point else 0) for total, point in zip(totals, chosen)]
         series.append(ChartSeries(
             label=one.query,
             values=tuple(point.share if point else None for point in chosen),
             notes=tuple(f"{point.reports}/{point.all_reports} 篇报告" if point else "" for point in chosen),
         ))
     if by == "year":
-        return share_line_chart("trend-by-year", "各年份报告中出现的占比", categories, tuple(series))
-    return share_bar_chart("trend-by-province", "各省份报告中出现的占比", categories, tuple(series))
+        return share_line_chart("trend-by-year", "各年份报告中出现的占比", categories, tuple(series), tuple(totals), FEW_REPORTS)
+    return share_bar_chart("trend-by-province", "各省份报告中出现的占比", categories, tuple(series), tuple(totals), FEW_REPORTS)
 
 
 def _table(result: Trends, by: str) -> list[tuple[str, list]]:
@@ -312,14 +351,14 @@ def coverage_page():
 def coverage_json():
     """The coverage page's JSON twin: the topics with totals, and one page of report rows."""
     _, result = _coverage(request.args)
-    return jsonify(coverage_to_json(result))
+    return jsonify(coverage_to_json(result, messages.notice_text))
 
 
 @blueprint.route("/coverage.csv")
 def coverage_csv():
     """The whole grid as CSV: one row per report, a passage count per topic (empty where not covered)."""
     wanted = read_research_request(request.args, COVERAGE_PER_PAGE)
-    summaries, rows = coverage_rows(current_index(), wanted.topics, wanted.filters)
+    summaries, rows = coverage_rows(current_index(), wanted.topics, wanted.filters, match_words=wanted.match_words)
     header = ("report_id", "township", "county", "province", "year", "title", *(topic.topic for topic in summaries))
     lines = (
         (row.report_id, row.township, row.county, row.province, row.year, row.title, *(count or "" for count in row.passages))
@@ -330,19 +369,6 @@ def coverage_csv():
 
 def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable]) -> Response:
     """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM)."""
-    response = Response(stream_with_context(_csv_lines(header, rows)), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(csv_lines(chain([header], rows))), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
-
-
-def _csv_lines(header: tuple[str, ...], rows: Iterable[Iterable]) -> Iterator[str]:
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()

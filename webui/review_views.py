@@ -25,7 +25,7 @@ from indexer.research import (
     review,
     review_to_json,
 )
-from webui import review_messages
+from webui import messages, review_messages
 from webui.describe import describe_filters
 from webui.figure_chart import value_bar_chart
 from webui.index_holder import current_index
@@ -121,7 +121,8 @@ def review_csv():
 def _figures(args: MultiDict) -> Figures:
     wanted = read_research_request(args, FIGURES_PER_PAGE)
     query = wanted.queries[0] if wanted.queries else ""
-    return figures(current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page)
+    return figures(current_index(), query, wanted.filters, page=wanted.page, per_page=wanted.per_page,
+                   match_words=wanted.match_words)
 
 
 @blueprint.route("/figures", endpoint="figures")
@@ -137,6 +138,7 @@ def figures_page():
         ])
     return render_template(
         "figures.html", result=result, args=request.args, description=description,
+        notice=messages.notice_text(result.notices),
         pages=max(1, -(-result.total // result.per_page)),
         year_chart=_chart(result, "year"), province_chart=_chart(result, "province"),
     )
@@ -145,7 +147,7 @@ def figures_page():
 @api_blueprint.route("/figures")
 def figures_json():
     """The figures page's JSON twin: one page of figures, every report's figure, and the groups by year and province."""
-    return jsonify(figures_to_json(_figures(request.args)))
+    return jsonify(figures_to_json(_figures(request.args), messages.notice_text))
 
 
 @blueprint.route("/figures.csv")
@@ -155,7 +157,7 @@ def figures_csv():
     query = wanted.queries[0] if wanted.queries else ""
     header = ("value", "unit", "as_written", "approximate", "phrase", "township", "county", "province", "year",
               "report_id", "passage_id", "sentence", "url")
-    rows = ([figure_to_json(one)[name] for name in header] for one in iter_figures(current_index(), query, wanted.filters))
+    rows = ([figure_to_json(one)[name] for name in header] for one in iter_figures(current_index(), query, wanted.filters, wanted.match_words))
     return _csv_response("fazhi-figures.csv", header, rows)
 
 

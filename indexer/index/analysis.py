@@ -20,6 +20,7 @@ from indexer.parse import fold_for_matching, law_names_for_dictionary, township_
 
 # A word counts for ranking when it holds a letter, digit or ideograph; punctuation and spaces do not.
 _WORD_CHARACTER = re.compile(r"\w")
+_IDEOGRAPHS = re.compile(r"[\u3400-\u9fff]+")
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +87,82 @@ def count_rank_words(folded: str, mode: str = "index") -> dict[str, int]:
             for part in _sub_word_parts(word):
                 counts[part] += count
     return dict(counts)
+
+
+def count_words_and_boundaries(folded: str) -> tuple[dict[str, int], list[int]]:
+    """`count_rank_words` of a folded text and where its jieba words begin and end (0 and its length included).
+
+    One cut gives both, so a build worker segments each passage once: the counts rank, the boundaries tell
+    a match of whole words (法治 in 推进|法治|建设) from one cutting through words (法治 in 依法|治理). A word
+    longer than two characters also has the boundaries of its own shorter words (`inner_boundaries`).
+    """
+    words = segmenter().lcut(folded)
+    boundaries = [0]
+    for word in words:
+        start = boundaries[-1]
+        if len(word) > 2:
+            boundaries.extend(start + offset for offset in inner_boundaries(word))
+        boundaries.append(start + len(word))
+    counts = Counter(words)
+    for word in [word for word in counts if not _WORD_CHARACTER.search(word)]:
+        del counts[word]
+    for word, count in [(word, count) for word, count in counts.items() if len(word) > 2]:
+        for part in _sub_word_parts(word):
+            counts[part] += count
+    return dict(counts), boundaries
+
+
+@lru_cache(maxsize=65536)
+def inner_boundaries(word: str) -> tuple[int, ...]:
+    """Where a long word splits into shorter dictionary words, and those into theirs, down to two characters.
+
+    jieba keeps 法治宣传, 依法治理 and 中华人民共和国行政处罚法 whole; split without the whole word they are
+    法治|宣传, 依法|治理 and 中华|人民|共和|国|行政|处罚|法, so 法治宣传 holds 法治 as a word and 依法治理
+    does not. Only words of ideographs are split (a Latin word or a number stays whole).
+    """
+    if not _IDEOGRAPHS.fullmatch(word):
+        return ()
+    tokenizer = segmenter()
+    graph = tokenizer.get_DAG(word)
+    graph[0] = [end for end in graph[0] if end != len(word) - 1] or [0]
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(word, graph, route)
+    offsets: list[int] = []
+    start = 0
+    while start < len(word):
+        end = route[start][1] + 1
+        if start:
+            offsets.append(start)
+        if end - start > 2:
+            offsets.extend(start + offset for offset in inner_boundaries(word[start:end]))
+        start = end
+    return tuple(offsets)
+
+
+def heading_boundaries(folded_heading: str) -> tuple[int, ...]:
+    """Where the jieba words of a folded heading path begin and end, remembered as `count_heading_words` is."""
+    return _heading_boundaries(folded_heading)
+
+
+@lru_cache(maxsize=4096)
+def _heading_boundaries(folded_heading: str) -> tuple[int, ...]:
+    return tuple(count_words_and_boundaries(folded_heading)[1])
+
+
+def boundary_bits(boundaries: list[int] | tuple[int, ...], length: int) -> bytes:
+    """Word boundaries as a bit set over a text's offsets 0 … length: bit i of byte i // 8 set where a word begins or ends.
+
+    An eighth of a byte per character keeps the passage table small (a list of offsets would take 30 times more).
+    """
+    bits = bytearray(length // 8 + 1)
+    for offset in boundaries:
+        bits[offset >> 3] |= 1 << (offset & 7)
+    return bytes(bits)
+
+
+def is_boundary(bits: bytes, offset: int) -> bool:
+    """Whether a word begins or ends at this offset of the text the bits describe."""
+    return bool(bits[offset >> 3] >> (offset & 7) & 1)
 
 
 def count_heading_words(folded_heading: str) -> dict[str, int]:

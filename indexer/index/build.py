@@ -68,10 +68,10 @@ from indexer.index.workers import (
 from indexer.parse import Catalogue, load_catalogue
 from indexer.pipeline import (
     PARSER_VERSION,
-    iter_report_files,
     relative_in_corpus,
     report_id_for,
 )
+from indexer.read import CorpusFiles, find_report_files
 
 # The memory of the build's own writer, whose Whoosh pool takes the postings of small segments it merges.
 _WRITER_MEMORY_MB = 256
@@ -100,12 +100,14 @@ def build_index(
     progress: Callable[[BuildProgress], None] | None = None,
     workers: int | None = None,
     find_duplicates: bool = True,
+    follow_links_outside: bool = False,
 ) -> BuildSummary:
     """Index the new and changed report files of a corpus folder (all of them with `rebuild`) and drop removed ones.
 
     `progress` is called after each parsed file; whatever it raises stops the build and leaves the index
     as it was. `workers` is the number of parsing processes (by default one per core for 16 files or more).
     `find_duplicates` groups near-duplicate passages across reports (off only to measure what it costs).
+    `follow_links_outside` reads files that symbolic links in the corpus lead to outside it (skipped otherwise).
     Raises BuildLocked when another build holds the folder, BuildError when the corpus folder is missing.
     """
     started = time.perf_counter()
@@ -115,17 +117,17 @@ def build_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     with build_lock(index_dir):
         remove_unfinished(index_dir)
-        paths = iter_report_files(corpus_dir)
+        found = find_report_files(corpus_dir, follow_links_outside)
         # The workers start before this process reads the previous table: a forked process carries a copy
         # of what its parent holds as resident memory of its own (hundreds of MB at 10,000 reports).
-        with worker_pool(worker_count(len(paths), workers)) as pool:
-            return _build_locked(corpus_dir, index_dir, paths, pool, rebuild, progress, find_duplicates, started)
+        with worker_pool(worker_count(len(found.files), workers)) as pool:
+            return _build_locked(corpus_dir, index_dir, found, pool, rebuild, progress, find_duplicates, started)
 
 
 def _build_locked(
     corpus_dir: Path,
     index_dir: Path,
-    paths: list[Path],
+    found: CorpusFiles,
     pool: WorkerPool | None,
     rebuild: bool,
     progress: Callable[[BuildProgress], None] | None,
@@ -143,9 +145,9 @@ def _build_locked(
     previous = None if rebuild else last_table
     del stored, last_table
     catalogue = load_catalogue(corpus_dir)
-    sources, unreadable = _sources(paths, corpus_dir, catalogue)
+    sources, unreadable = _sources(found.files, corpus_dir, catalogue)
     plan = _plan(sources, previous)
-    skipped = unreadable + plan.skipped
+    skipped = found.skipped + unreadable + plan.skipped
     if previous is not None and not plan.to_parse and not plan.to_delete:
         return _summary(index_dir, previous_generation, previous, 0, plan.unchanged, 0, 0, skipped, started)
     workdir = index_dir / f"{UNFINISHED_PREFIX}{uuid.uuid4().hex}"

@@ -5,14 +5,13 @@ readers always open a complete generation; a killed build leaves only an unfinis
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from whoosh.filedb.filestore import FileStorage
 
 from indexer.index.schema import BUILD_LOCK, GENERATION_PREFIX, POINTER_FILE
 
@@ -38,16 +37,39 @@ def current_generation(index_dir: Path) -> str | None:
 
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index folder's build lock for the block; raises BuildLocked when another build holds it."""
-    lock = FileStorage(str(index_dir)).lock(BUILD_LOCK)
-    if not lock.acquire(blocking=False):
+    """Hold the index folder's build lock for the block; raises BuildLocked when another build holds it.
+
+    The lock is an flock on the BUILD file, which the system releases when the holder dies. A flock belongs to
+    the open file, which a forked process shares, so the build's worker processes close their copy as they
+    start (see _close_held_locks): a worker of a killed build must not keep the next build out.
+    """
+    descriptor = os.open(Path(index_dir) / BUILD_LOCK, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
         raise BuildLocked(
             f"Another build is writing the index in {index_dir}; wait for it to finish, then run the index command again."
-        )
+        ) from None
+    _held_locks.add(descriptor)
     try:
         yield
     finally:
-        lock.release()
+        _held_locks.discard(descriptor)
+        os.close(descriptor)
+
+
+# The build locks this process holds, which a process forked from it must not keep holding.
+_held_locks: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for descriptor in _held_locks:
+        os.close(descriptor)
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
 
 
 def publish(index_dir: Path, workdir: Path) -> str:

@@ -33,6 +33,7 @@ class PassageRow:
     laws: tuple[str, ...]
     match_text: str
     heading_end: int
+    word_boundaries: bytes  # analysis.boundary_bits of the match text
     text_length: int
     heading_length: int
 
@@ -59,6 +60,7 @@ class ReportRow:
 # Table column → field of the row dataclass that fills it.
 _PASSAGE_COLUMNS = {
     "section_types": "section_type", "laws": "laws", "match_texts": "match_text", "heading_ends": "heading_end",
+    "word_boundaries": "word_boundaries",
     "text_lengths": "text_length", "heading_lengths": "heading_length",
 }
 
@@ -101,7 +103,7 @@ def assemble_table(
             if reader.is_deleted(document_number):
                 columns["passage_ids"].append("")
                 columns["report_rows"].append(-1)
-                _append(columns, _PASSAGE_COLUMNS, PassageRow("", "", (), "", 0, 0, 0))
+                _append(columns, _PASSAGE_COLUMNS, PassageRow("", "", (), "", 0, b"\x01", 0, 0))
                 continue
             row = passage_rows.get(passage_id) or _previous_passage(previous, previous_rows[passage_id])
             if row.report_id not in report_numbers:

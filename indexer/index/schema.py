@@ -19,7 +19,7 @@ from whoosh.system import pack_uint
 from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.bin"
@@ -91,6 +91,9 @@ class PassageTable:
     duplicate_groups: list[int]
     match_texts: list[str]  # folded heading path and text, joined by a line break
     heading_ends: list[int]  # where the heading path ends in the match text (at that line break)
+    # Where the jieba words of the match text begin and end, as bits (analysis.boundary_bits): a match of whole
+    # words has a boundary at both ends (法治 in 推进|法治|建设), one cutting through words does not (依法|治理).
+    word_boundaries: list[bytes]
     text_lengths: list[int]  # jieba words in the text, for BM25
     heading_lengths: list[int]
     law_labels: dict[str, str]  # canonical name → short label

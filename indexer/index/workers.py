@@ -5,10 +5,14 @@ build process joins the segments in file order (build.py).
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.pool
 import os
 import signal
+import sys
+import threading
+import time
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,13 +24,19 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from indexer.index.analysis import count_heading_words, count_rank_words, segmenter
+from indexer.index.analysis import (
+    boundary_bits,
+    count_heading_words,
+    count_words_and_boundaries,
+    heading_boundaries,
+    segmenter,
+)
 from indexer.index.duplicates import passage_signature
 from indexer.index.passage_table import PassageRow, ReportRow
 from indexer.index.report_store import save_report
 from indexer.parse import Catalogue, fold_for_matching
 from indexer.pipeline import parse_report
-from indexer.report import Report, UnreadableDocument
+from indexer.report import Report, SkippedFile, UnreadableDocument
 
 # Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker holds its segment's
 # postings in memory until it writes them (_TermPool, about 100 postings a passage), so this bounds a
@@ -36,14 +46,6 @@ _FILES_PER_SEGMENT = 700
 # Below this many files a worker pool costs more than it saves (unless the caller asks for workers).
 _FILES_FOR_A_POOL = 16
 
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    """A file left out of the index, and why."""
-
-    path: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def _analyse_report(
     for passage in report.passages:
         folded_heading = fold_for_matching("\n".join(passage.heading_path))
         folded_text = fold_for_matching(passage.text)
-        text_words = count_rank_words(folded_text)
+        text_words, text_boundaries = count_words_and_boundaries(folded_text)
         heading_words = count_heading_words(folded_heading)
         laws = tuple(sorted({citation.name for citation in passage.cited_laws}))
         document = {
@@ -124,12 +126,16 @@ def _analyse_report(
             "end": passage.end,
             "cited_laws": tuple(asdict(citation) for citation in passage.cited_laws),
         }
+        match_text = folded_heading + "\n" + folded_text
+        text_start = len(folded_heading) + 1
+        boundaries = [*heading_boundaries(folded_heading), *(text_start + offset for offset in text_boundaries)]
         row = PassageRow(
             report_id=report.report_id,
             section_type=passage.section_type,
             laws=laws,
-            match_text=folded_heading + "\n" + folded_text,
+            match_text=match_text,
             heading_end=len(folded_heading),
+            word_boundaries=boundary_bits(boundaries, len(match_text)),
             text_length=sum(text_words.values()),
             heading_length=sum(heading_words.values()),
         )
@@ -263,7 +269,8 @@ def worker_pool(processes: int) -> Iterator[WorkerPool | None]:
         return
     context = multiprocessing.get_context()
     finished = context.SimpleQueue()
-    workers = WorkerPool(context.Pool(processes, initializer=_prepare_worker, initargs=(finished,)), finished, processes)
+    pool = context.Pool(processes, initializer=_prepare_worker, initargs=(finished, os.getpid()))
+    workers = WorkerPool(pool, finished, processes)
     try:
         yield workers
     finally:
@@ -321,12 +328,40 @@ def _results_with_progress(
 _finished_files: SimpleQueue | None = None
 
 
-def _prepare_worker(finished: SimpleQueue) -> None:
+def _prepare_worker(finished: SimpleQueue, parent: int) -> None:
     # Ctrl-C is the main process's to handle: it stops the pool and removes the unfinished generation.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
     global _finished_files
     _finished_files = finished
     segmenter()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker as soon as the build process dies (kill -9 included), rather than parse on for nobody.
+
+    On Linux the kernel sends SIGKILL when the parent goes (prctl PR_SET_PDEATHSIG); elsewhere a thread watches
+    for the worker being handed to another parent. Either way a parent already gone means exit now.
+    """
+    watched = False
+    if sys.platform.startswith("linux"):
+        try:  # the C library is already loaded in this process; CDLL(None) finds prctl there
+            watched = ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    if not watched:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _index_run_in_worker(task: Callable[..., IndexedRun], run: tuple[Source, ...]) -> IndexedRun:

@@ -70,7 +70,7 @@ from indexer.research.townships import (
     township_histories,
     township_to_json,
 )
-from indexer.research.trends import MAX_QUERIES, Trends, trends, trends_to_json
+from indexer.research.trends import FEW_REPORTS, MAX_QUERIES, Trends, trends, trends_to_json
 
 __all__ = [
     "FEED_MAX_ENTRIES", "FLAGS", "MIN_PROBLEM_CHARS", "Comparison", "Feed", "FeedEntry", "Figure", "Figures",
@@ -78,7 +78,7 @@ __all__ = [
     "deadlines", "feed", "figure_to_json", "figures", "figures_to_json", "iter_figures", "iter_reviews",
     "repeating_to_json", "repeating_townships", "report_review_to_json", "required_parts", "review",
     "review_to_json", "stored_report", "township_histories", "township_to_json",
-    "CONCORDANCE_MAX_PER_PAGE", "CONCORDANCE_SORTS", "DEFAULT_TOPICS", "LAW_SORTS", "MAX_QUERIES", "MAX_TOPICS",
+    "CONCORDANCE_MAX_PER_PAGE", "FEW_REPORTS", "CONCORDANCE_SORTS", "DEFAULT_TOPICS", "LAW_SORTS", "MAX_QUERIES", "MAX_TOPICS",
     "CitingPassage", "CitingSentence", "Concordance", "ConcordanceLine", "Coverage", "CoverageRow", "DuplicateGroup",
     "DuplicateOverview", "LawDetail", "LawSummary", "ReportShare", "Trends", "citation_years", "cited_laws",
     "concordance", "concordance_lines", "concordance_to_json", "copies_in_report", "coverage", "coverage_rows",

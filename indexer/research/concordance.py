@@ -2,7 +2,8 @@
 
 Passages are chosen exactly as search chooses them (search's own matching and filters); occurrences are
 found in the folded text of the passage table, whose offsets are offsets in the stored text because
-folding keeps the length, so only the lines shown need the stored text.
+folding keeps the length, so only the lines shown need the stored text. With `match_words`, only
+occurrences of whole words count (search's word_matching; 法治 in 依法|治理 is left out).
 """
 from __future__ import annotations
 
@@ -15,14 +16,21 @@ from urllib.parse import quote
 
 from indexer.parse import fold_for_matching
 from indexer.search import (
+    Notice,
+    NoticeText,
     ParsedQuery,
     SearchFilters,
     SearchIndex,
     apply_filters,
     filters_to_json,
+    folded_groups,
+    make_notice,
     matching_rows,
+    notices_to_json,
     parse_query,
     passage_fields,
+    spans_whole_words,
+    whole_word_rows,
 )
 
 CONCORDANCE_SORTS = ("document", "left", "right")
@@ -72,7 +80,7 @@ class Concordance:
     page: int
     per_page: int
     sort: str
-    notice: str
+    notices: tuple[Notice, ...]
     lines: tuple[ConcordanceLine, ...]
 
 
@@ -91,6 +99,7 @@ class _Plan:
     phrases: tuple[str, ...]  # folded, longest first
     pattern: re.Pattern[str] | None
     rows: list[int]
+    match_words: bool = False
 
 
 @dataclass
@@ -103,11 +112,16 @@ class _SortKeys:
     counts: list[int]  # per row of the plan
 
 
-def match_rows(index: SearchIndex, query_text: str, filters: SearchFilters = SearchFilters()) -> MatchedRows:
-    """The passages matching a query and filters: search's matching (exact folded substring) and filtering."""
+def match_rows(
+    index: SearchIndex, query_text: str, filters: SearchFilters = SearchFilters(), match_words: bool = False
+) -> MatchedRows:
+    """The passages matching a query and filters: search's matching (exact folded substring, or whole words) and filtering."""
     parsed = parse_query(query_text)
     combined = parsed.filters.combined(filters)
-    rows, _ = apply_filters(index, matching_rows(index, parsed), combined)
+    matched = matching_rows(index, parsed)
+    if match_words:
+        matched = whole_word_rows(index, matched, folded_groups(parsed))
+    rows, _ = apply_filters(index, matched, combined)
     return MatchedRows(parsed=parsed, filters=combined, rows=rows)
 
 
@@ -125,18 +139,19 @@ def concordance(
     per_page: int = 50,
     sort: str = "document",
     context_chars: int = CONTEXT_CHARS,
+    match_words: bool = False,
 ) -> Concordance:
     """One page of the occurrences of the query's phrases in the matching passages, in the sort order."""
-    plan = _plan(index, query_text, filters)
+    plan = _plan(index, query_text, filters, match_words)
     notices = list(plan.matched.parsed.notices)
     if sort not in CONCORDANCE_SORTS:
-        notices.append(f"{sort} is not a concordance order ({', '.join(CONCORDANCE_SORTS)}), so lines are in document order.")
+        notices.append(make_notice("bad_concordance_sort", value=sort))
         sort = "document"
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     first = (page - 1) * per_page
     if sort == "document":
-        counts = _occurrence_counts(index, plan.phrases, plan.rows)
+        counts = _occurrence_counts(index, plan)
         chosen = _document_page(index, plan, counts, first, per_page)
     else:
         keyed = _sort_keys(index, plan, sort)
@@ -152,7 +167,7 @@ def concordance(
         page=page,
         per_page=per_page,
         sort=sort,
-        notice=" ".join(dict.fromkeys(notices)),
+        notices=tuple(dict.fromkeys(notices)),
         lines=tuple(_lines(index, chosen, query_text, context_chars)),
     )
 
@@ -163,17 +178,18 @@ def concordance_lines(
     filters: SearchFilters = SearchFilters(),
     sort: str = "document",
     context_chars: int = CONTEXT_CHARS,
+    match_words: bool = False,
 ) -> Iterator[ConcordanceLine]:
     """Every concordance line of the query and filters, in the sort order (for the export and the CLI)."""
-    plan = _plan(index, query_text, filters)
+    plan = _plan(index, query_text, filters, match_words)
     if sort in ("left", "right"):
         chosen: Iterable[_Occurrence] = _sorted_occurrences(index, plan, _sort_keys(index, plan, sort), None)
     else:
-        chosen = (occurrence for row in plan.rows for occurrence in _row_occurrences(index, plan.pattern, row))
+        chosen = (occurrence for row in plan.rows for occurrence in _row_occurrences(index, plan, row))
     return _lines(index, chosen, query_text, context_chars)
 
 
-def concordance_to_json(result: Concordance) -> dict:
+def concordance_to_json(result: Concordance, notice_text: NoticeText) -> dict:
     """The JSON of `GET /api/kwic`: `total` counts occurrences, `lines` is one page of them."""
     return {
         "query": result.query,
@@ -184,7 +200,8 @@ def concordance_to_json(result: Concordance) -> dict:
         "page": result.page,
         "per_page": result.per_page,
         "sort": result.sort,
-        "notice": result.notice,
+        "notice": notice_text(result.notices),
+        "notices": notices_to_json(result.notices),
         "lines": [line_to_json(line) for line in result.lines],
     }
 
@@ -226,8 +243,8 @@ def _text_start(index: SearchIndex, row: int) -> int:
     return index.table.heading_ends[row] + 1
 
 
-def _plan(index: SearchIndex, query_text: str, filters: SearchFilters) -> _Plan:
-    matched = match_rows(index, query_text, filters)
+def _plan(index: SearchIndex, query_text: str, filters: SearchFilters, match_words: bool = False) -> _Plan:
+    matched = match_rows(index, query_text, filters, match_words)
     phrases = _folded_phrases(matched.parsed)
     # A query of filters only (law:民法典) has no words to show in context.
     rows = _in_document_order(index, matched.rows) if phrases else []
@@ -236,14 +253,18 @@ def _plan(index: SearchIndex, query_text: str, filters: SearchFilters) -> _Plan:
         phrases=phrases,
         pattern=_pattern(phrases) if phrases else None,
         rows=rows,
+        match_words=match_words,
     )
 
 
-def _occurrence_counts(index: SearchIndex, phrases: tuple[str, ...], rows: list[int]) -> list[int]:
+def _occurrence_counts(index: SearchIndex, plan: _Plan) -> list[int]:
     """Occurrences in each row's text (not its heading path); one phrase is counted by str.count, in C."""
     texts, heading_ends = index.table.match_texts, index.table.heading_ends
+    phrases, rows = plan.phrases, plan.rows
     if not phrases:
         return [0] * len(rows)
+    if plan.match_words:
+        return [len(_spans(index, plan, row)) for row in rows]
     if len(phrases) == 1:
         phrase = phrases[0]
         return [texts[row].count(phrase, heading_ends[row] + 1) for row in rows]
@@ -251,11 +272,20 @@ def _occurrence_counts(index: SearchIndex, phrases: tuple[str, ...], rows: list[
     return [len(pattern.findall(texts[row], heading_ends[row] + 1)) for row in rows]
 
 
-def _row_occurrences(index: SearchIndex, pattern: re.Pattern[str] | None, row: int) -> list[_Occurrence]:
-    if pattern is None:
+def _row_occurrences(index: SearchIndex, plan: _Plan, row: int) -> list[_Occurrence]:
+    return [_Occurrence(row, start, end) for start, end in _spans(index, plan, row)]
+
+
+def _spans(index: SearchIndex, plan: _Plan, row: int) -> list[tuple[int, int]]:
+    """(start, end) of each occurrence in a row's text, only those of whole words when the plan asks for them."""
+    if plan.pattern is None:
         return []
-    found = pattern.finditer(index.table.match_texts[row], _text_start(index, row))
-    return [_Occurrence(row, match.start(), match.end()) for match in found]
+    text = index.table.match_texts[row]
+    spans = [match.span() for match in plan.pattern.finditer(text, _text_start(index, row))]
+    if plan.match_words:
+        bits = index.table.word_boundaries[row]
+        spans = [(start, end) for start, end in spans if spans_whole_words(bits, start, end)]
+    return spans
 
 
 def _context_bounds(text: str, start: int, end: int, floor: int, context_chars: int) -> tuple[int, int]:
@@ -288,7 +318,7 @@ def _document_page(index: SearchIndex, plan: _Plan, counts: list[int], first: in
     seen = 0
     for row, count in zip(plan.rows, counts):
         if seen + count > first:
-            chosen.extend(_row_occurrences(index, plan.pattern, row)[max(first - seen, 0):])
+            chosen.extend(_row_occurrences(index, plan, row)[max(first - seen, 0):])
             if len(chosen) >= per_page:
                 break
         seen += count
@@ -308,7 +338,7 @@ def _sorted_occurrences(index: SearchIndex, plan: _Plan, keyed: _SortKeys, count
         chosen = nsmallest(count, order, key=keys.__getitem__)
     else:
         chosen = sorted(order, key=keys.__getitem__)[:count]
-    return _occurrences_at(index, plan.pattern, ((owners[position], ordinals[position]) for position in chosen))
+    return _occurrences_at(index, plan, ((owners[position], ordinals[position]) for position in chosen))
 
 
 def _sort_keys(index: SearchIndex, plan: _Plan, sort: str) -> _SortKeys:
@@ -321,7 +351,17 @@ def _sort_keys(index: SearchIndex, plan: _Plan, sort: str) -> _SortKeys:
     texts, heading_ends = index.table.match_texts, index.table.heading_ends
     # The lookahead reads the context without consuming it, so the next occurrence may start inside it.
     context = f"(?=([^\n]{{0,{SORT_KEY_CHARS}}}))"
-    if sort == "right":
+    if plan.match_words:
+        # Only some occurrences count, which a regular expression cannot tell: keys from each kept span.
+
+        def row_keys(row: int) -> list[str]:
+            text = texts[row]
+            return [
+                (text[end:end + SORT_KEY_CHARS] if sort == "right" else text[max(start - SORT_KEY_CHARS, 0):start][::-1])
+                .partition("\n")[0]
+                for start, end in _spans(index, plan, row)
+            ]
+    elif sort == "right":
         right_keys = re.compile(f"(?:{plan.pattern.pattern}){context}")
 
         def row_keys(row: int) -> list[str]:
@@ -353,16 +393,14 @@ def _sort_keys(index: SearchIndex, plan: _Plan, sort: str) -> _SortKeys:
     return keyed
 
 
-def _occurrences_at(
-    index: SearchIndex, pattern: re.Pattern[str] | None, places: Iterable[tuple[int, int]]
-) -> Iterator[_Occurrence]:
+def _occurrences_at(index: SearchIndex, plan: _Plan, places: Iterable[tuple[int, int]]) -> Iterator[_Occurrence]:
     """The occurrences named by (row, place among the row's occurrences); each row is searched once, its spans kept compactly."""
     spans: dict[int, array] = {}
     for row, ordinal in places:
         if row not in spans:
             found = array("I")
-            for match in pattern.finditer(index.table.match_texts[row], _text_start(index, row)):
-                found.extend(match.span())
+            for span in _spans(index, plan, row):
+                found.extend(span)
             spans[row] = found
         row_spans = spans[row]
         yield _Occurrence(row, row_spans[2 * ordinal], row_spans[2 * ordinal + 1])

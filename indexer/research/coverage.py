@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search import SearchFilters, SearchIndex
+from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, notices_to_json
 
 DEFAULT_TOPICS = ("普法", "行政执法", "法律顾问", "矛盾纠纷", "信访", "政务公开", "枫桥经验")
 MAX_TOPICS = 20
@@ -27,7 +27,7 @@ class TopicSummary:
     topic: str
     reports: int
     passages: int
-    notice: str
+    notices: tuple[Notice, ...]
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,13 @@ def coverage(
     filters: SearchFilters = SearchFilters(),
     page: int = 1,
     per_page: int = 100,
+    match_words: bool = False,
 ) -> Coverage:
-    """One page of reports (by province, county, township, newer years first) with each topic's passage count."""
+    """One page of reports (by province, county, township, newer years first) with each topic's passage count
+    (only passages holding the topic as whole words with `match_words`)."""
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    summaries, counts, report_order = _grid(index, topics, filters)
+    summaries, counts, report_order = _grid(index, topics, filters, match_words)
     first = (page - 1) * per_page
     return Coverage(
         filters=filters,
@@ -83,18 +85,22 @@ def coverage(
 
 
 def coverage_rows(
-    index: SearchIndex, topics: tuple[str, ...] = DEFAULT_TOPICS, filters: SearchFilters = SearchFilters()
+    index: SearchIndex,
+    topics: tuple[str, ...] = DEFAULT_TOPICS,
+    filters: SearchFilters = SearchFilters(),
+    match_words: bool = False,
 ) -> tuple[tuple[TopicSummary, ...], Iterator[CoverageRow]]:
     """The topic summaries and every row of the grid, for the export."""
-    summaries, counts, report_order = _grid(index, topics, filters)
+    summaries, counts, report_order = _grid(index, topics, filters, match_words)
     return summaries, (_row(index, report_row, counts) for report_row in report_order)
 
 
-def coverage_to_json(result: Coverage) -> dict:
+def coverage_to_json(result: Coverage, notice_text: NoticeText) -> dict:
     """The JSON of `GET /api/coverage`: topics with their totals, and one page of report rows with a cell per topic."""
     return {
         "topics": [
-            {"topic": topic.topic, "reports": topic.reports, "passages": topic.passages, "notice": topic.notice}
+            {"topic": topic.topic, "reports": topic.reports, "passages": topic.passages, "notice": notice_text(topic.notices),
+             "notices": notices_to_json(topic.notices)}
             for topic in result.topics
         ],
         "total": result.total,
@@ -118,7 +124,7 @@ def row_to_json(row: CoverageRow, topics: tuple[TopicSummary, ...]) -> dict:
 
 
 def _grid(
-    index: SearchIndex, topics: tuple[str, ...], filters: SearchFilters
+    index: SearchIndex, topics: tuple[str, ...], filters: SearchFilters, match_words: bool = False
 ) -> tuple[tuple[TopicSummary, ...], list[Counter], list[int]]:
     """The topic summaries, passages per report row for each topic, and the grid's report rows in order."""
     report_rows = index.table.report_rows
@@ -126,7 +132,7 @@ def _grid(
     summaries = []
     counts = []
     for topic in topics:
-        matched = match_rows(index, topic, filters)
+        matched = match_rows(index, topic, filters, match_words)
         per_report = Counter(map(report_rows.__getitem__, matched.rows))
         counts.append(per_report)
         # The topic's passages pass the grid's filters too, so every report counted here is a row of the grid.
@@ -135,7 +141,7 @@ def _grid(
                 topic=topic,
                 reports=len(per_report),
                 passages=len(matched.rows),
-                notice=matched.parsed.notice,
+                notices=matched.parsed.notices,
             )
         )
     return tuple(summaries), counts, sorted(in_grid, key=_place_order(index))

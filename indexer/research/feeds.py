@@ -37,9 +37,9 @@ class Feed:
 
 
 def feed(index: SearchIndex, query_text: str = "", filters: SearchFilters = SearchFilters(),
-         limit: int = MAX_ENTRIES) -> Feed:
+         limit: int = MAX_ENTRIES, match_words: bool = False) -> Feed:
     """The matching passages whose report versions were indexed last, newest first, then in report order."""
-    matched = match_rows(index, query_text, filters)
+    matched = match_rows(index, query_text, filters, match_words)
     table = index.table
     limit = min(max(limit, 1), MAX_ENTRIES)
     indexed_at = table.indexed_at

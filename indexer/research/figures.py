@@ -15,7 +15,7 @@ from urllib.parse import quote
 from indexer.parse import fold_for_matching
 from indexer.research.concordance import match_rows
 from indexer.research.numbers import figures_for_phrase, sentence_around
-from indexer.search import SearchFilters, SearchIndex, filters_to_json
+from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, filters_to_json, notices_to_json
 
 # Bounds: passages read for one query, figures kept.
 MAX_PASSAGES = 10_000
@@ -74,7 +74,7 @@ class Figures:
 
     query: str
     filters: SearchFilters
-    notice: str
+    notices: tuple[Notice, ...]  # what the query parser did with what it could not read
     total: int
     page: int
     per_page: int
@@ -99,11 +99,14 @@ class _Found:
 
 
 def figures(index: SearchIndex, query_text: str, filters: SearchFilters = SearchFilters(), page: int = 1,
-            per_page: int = 100) -> Figures:
-    """The figures the matching passages state next to the query's phrases; one page of them, and every group."""
+            per_page: int = 100, match_words: bool = False) -> Figures:
+    """The figures the matching passages state next to the query's phrases; one page of them, and every group.
+
+    `match_words` keeps only passages where the phrase stands as whole words (match=words), as search does.
+    """
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = max(page, 1)
-    found, matched_filters, notice, is_truncated = _find(index, query_text, filters)
+    found, matched_filters, notices, is_truncated = _find(index, query_text, filters, match_words)
     by_report = _by_report(index, found)
     counts: dict[str, int] = {}
     for one in by_report:
@@ -113,7 +116,7 @@ def figures(index: SearchIndex, query_text: str, filters: SearchFilters = Search
     return Figures(
         query=query_text,
         filters=matched_filters,
-        notice=notice,
+        notices=notices,
         total=len(found),
         page=page,
         per_page=per_page,
@@ -126,19 +129,22 @@ def figures(index: SearchIndex, query_text: str, filters: SearchFilters = Search
     )
 
 
-def iter_figures(index: SearchIndex, query_text: str, filters: SearchFilters = SearchFilters()) -> Iterator[Figure]:
+def iter_figures(
+    index: SearchIndex, query_text: str, filters: SearchFilters = SearchFilters(), match_words: bool = False
+) -> Iterator[Figure]:
     """Every figure of the query (up to the bounds), in the page order, for the CSV export."""
-    found, _, _, _ = _find(index, query_text, filters)
+    found, _, _, _ = _find(index, query_text, filters, match_words)
     for one in found:
         yield _figure(index, one, query_text)
 
 
-def figures_to_json(result: Figures) -> dict:
-    """The JSON of `GET /api/figures`."""
+def figures_to_json(result: Figures, notice_text: NoticeText) -> dict:
+    """The JSON of `GET /api/figures`; `notice_text` words the notices in the interface's language."""
     return {
         "query": result.query,
         "filters": filters_to_json(result.filters),
-        "notice": result.notice,
+        "notice": notice_text(result.notices),
+        "notices": notices_to_json(result.notices),
         "total": result.total,
         "page": result.page,
         "per_page": result.per_page,
@@ -173,13 +179,15 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 4)
 
 
-def _find(index: SearchIndex, query_text: str, filters: SearchFilters) -> tuple[list[_Found], SearchFilters, str, bool]:
+def _find(
+    index: SearchIndex, query_text: str, filters: SearchFilters, match_words: bool = False
+) -> tuple[list[_Found], SearchFilters, tuple[Notice, ...], bool]:
     """Figures in the matching passages, by year (newest first), township and text order; remembered per query."""
-    key = ("figures", query_text, filters)
+    key = ("figures", query_text, filters, match_words)
     cached = index._cache.get(key)
     if cached is not None:
         return cached
-    matched = match_rows(index, query_text, filters)
+    matched = match_rows(index, query_text, filters, match_words)
     phrases = sorted({fold_for_matching(phrase) for phrase in matched.parsed.phrases} - {""}, key=lambda p: (-len(p), p))
     table = index.table
     rows = sorted(matched.rows, key=lambda row: (index.negative_years[row], index.township_ranks[row], row))
@@ -198,7 +206,7 @@ def _find(index: SearchIndex, query_text: str, filters: SearchFilters) -> tuple[
             is_truncated = True
             found = found[:MAX_FIGURES]
             break
-    result = (found, matched.filters, matched.parsed.notice, is_truncated)
+    result = (found, matched.filters, tuple(matched.parsed.notices), is_truncated)
     # One entry per recent query, so the cache stays small.
     for old in [name for name in index._cache if isinstance(name, tuple) and name[:1] == ("figures",)][:-15]:
         index._cache.pop(old, None)

@@ -9,9 +9,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from indexer.research.concordance import filtered_rows, match_rows
-from indexer.search import SearchFilters, SearchIndex
+from indexer.search import Notice, NoticeText, SearchFilters, SearchIndex, notices_to_json
 
 MAX_QUERIES = 6
+# A share resting on fewer reports than this (one report in 2023 reads as "100 %") is marked as unreliable.
+FEW_REPORTS = 5
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,11 @@ class TrendPoint:
         """Matching reports as a fraction of all reports of the year or province (0 when there are none)."""
         return self.reports / self.all_reports if self.all_reports else 0.0
 
+    @property
+    def has_few_reports(self) -> bool:
+        """Whether the share rests on fewer than FEW_REPORTS reports of its year or province."""
+        return self.all_reports < FEW_REPORTS
+
 
 @dataclass(frozen=True)
 class TrendSeries:
@@ -35,7 +42,7 @@ class TrendSeries:
 
     query: str
     filters: SearchFilters  # the query's field filters and the caller's, combined
-    notice: str
+    notices: tuple[Notice, ...]
     reports: int
     passages: int
     by_year: tuple[TrendPoint, ...]  # oldest first
@@ -52,9 +59,12 @@ class Trends:
     provinces: tuple[str, ...]
 
 
-def trends(index: SearchIndex, queries: tuple[str, ...], filters: SearchFilters = SearchFilters()) -> Trends:
-    """Each query's reports, passages and share of reports by year and by province (reports of unknown year or province left out)."""
-    series = tuple(_series(index, query, filters) for query in dict.fromkeys(queries) if query.strip())
+def trends(
+    index: SearchIndex, queries: tuple[str, ...], filters: SearchFilters = SearchFilters(), match_words: bool = False
+) -> Trends:
+    """Each query's reports, passages and share of reports by year and by province (reports of unknown year or
+    province left out); with `match_words`, only passages matching as whole words count."""
+    series = tuple(_series(index, query, filters, match_words) for query in dict.fromkeys(queries) if query.strip())
     years = sorted({int(point.value) for one in series for point in one.by_year})
     provinces = {}
     for one in series:
@@ -68,7 +78,7 @@ def trends(index: SearchIndex, queries: tuple[str, ...], filters: SearchFilters 
     )
 
 
-def trends_to_json(result: Trends) -> dict:
+def trends_to_json(result: Trends, notice_text: NoticeText) -> dict:
     """The JSON of `GET /api/trends`."""
     return {
         "years": list(result.years),
@@ -76,7 +86,8 @@ def trends_to_json(result: Trends) -> dict:
         "series": [
             {
                 "query": one.query,
-                "notice": one.notice,
+                "notice": notice_text(one.notices),
+                "notices": notices_to_json(one.notices),
                 "reports": one.reports,
                 "passages": one.passages,
                 "by_year": [{"year": int(point.value), **_point_to_json(point)} for point in one.by_year],
@@ -88,18 +99,19 @@ def trends_to_json(result: Trends) -> dict:
 
 
 def _point_to_json(point: TrendPoint) -> dict:
-    return {"reports": point.reports, "passages": point.passages, "all_reports": point.all_reports, "share": round(point.share, 4)}
+    return {"reports": point.reports, "passages": point.passages, "all_reports": point.all_reports, "share": round(point.share, 4),
+            "few_reports": point.has_few_reports}
 
 
-def _series(index: SearchIndex, query: str, filters: SearchFilters) -> TrendSeries:
-    matched = match_rows(index, query, filters)
+def _series(index: SearchIndex, query: str, filters: SearchFilters, match_words: bool) -> TrendSeries:
+    matched = match_rows(index, query, filters, match_words)
     report_rows = index.table.report_rows
     matching_reports = set(map(report_rows.__getitem__, matched.rows))
     all_reports = _reports_under(index, matched.filters)
     return TrendSeries(
         query=query,
         filters=matched.filters,
-        notice=matched.parsed.notice,
+        notices=matched.parsed.notices,
         reports=len(matching_reports),
         passages=len(matched.rows),
         by_year=_points(index, "year", matched.rows, matching_reports, all_reports, by_value=True),

@@ -1,7 +1,7 @@
 """A query string in, a plain structure out: groups of phrases (ORed inside, ANDed together), excluded phrases, filters.
 
 Any input parses. What we cannot read as syntax is searched as literal text, or left out when it is
-only an operator, and a notice sentence says which.
+only an operator, and a notice (notices.py: a code and the words concerned) says which.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from indexer.parse import SECTION_LABELS, fold_for_matching, law_catalogue
+from indexer.search.notices import Notice, make_notice
 
 # The field names a query may use, and the facet each one filters.
 QUERY_FIELDS = {
@@ -26,18 +27,6 @@ _FIELD = re.compile(r"([a-z_]+):(.*)", re.DOTALL)
 _YEAR = re.compile(r"(\d{4})年?")
 _YEAR_RANGE = re.compile(r"(\d{4})?年?(?:\.\.|-|~|至|到)(\d{4})?年?")
 
-_NOTICES = {
-    "unclosed_quote": "A quotation mark was not closed, so the words after it were searched one by one.",
-    "lone_minus": "A minus sign stood alone, so it was ignored; write -word to leave out passages with that word.",
-    "dangling_or": "OR needs a word on each side, so a stray OR was ignored.",
-    "dangling_not": "NOT needs a word after it, so a stray NOT was ignored.",
-    "negated_filter": "{word} cannot be excluded, so it was ignored; choose the values to keep instead.",
-    "empty_filter": "{word} has no value after the colon, so it was ignored.",
-    "unknown_field": "{field} is not a field we filter by (use township, county, province, year, section or law), "
-    "so {word} was searched as text.",
-    "bad_year": "{value} is not a year like 2023 or a range like 2021..2024, so {word} was searched as text.",
-    "bad_section": "{value} is not a section type ({keys}), so {word} was searched as text.",
-}
 
 
 @dataclass(frozen=True)
@@ -91,17 +80,12 @@ class ParsedQuery:
     groups: tuple[tuple[str, ...], ...] = ()
     excluded: tuple[str, ...] = ()
     filters: SearchFilters = SearchFilters()
-    notices: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
 
     @property
     def phrases(self) -> tuple[str, ...]:
         """Every phrase a hit may contain, for highlighting."""
         return tuple(dict.fromkeys(phrase for group in self.groups for phrase in group))
-
-    @property
-    def notice(self) -> str:
-        """The notices as one paragraph, or "" when the query was read as written."""
-        return " ".join(self.notices)
 
 
 @dataclass(frozen=True)
@@ -123,14 +107,14 @@ def parse_query(text: str) -> ParsedQuery:
     for piece in pieces:
         if piece.kind == "or":
             if pending_or or pending_not or not last_was_phrase:
-                notices.append(_NOTICES["dangling_or"])
+                notices.append(make_notice("dangling_or"))
             else:
                 pending_or = True
             last_was_phrase = False
             continue
         if piece.kind == "not":
             if pending_not:
-                notices.append(_NOTICES["dangling_not"])
+                notices.append(make_notice("dangling_not"))
             pending_not = True
             last_was_phrase = False
             continue
@@ -139,18 +123,18 @@ def parse_query(text: str) -> ParsedQuery:
         phrase = piece.text
         if piece.kind == "filter":
             if negated:
-                notices.append(_NOTICES["negated_filter"].format(word=piece.text))
+                notices.append(make_notice("negated_filter", word=piece.text))
                 phrase = ""
             else:
                 phrase = _apply_filter(piece, filters, notices)
             if not phrase:
                 if pending_or:
-                    notices.append(_NOTICES["dangling_or"])
+                    notices.append(make_notice("dangling_or"))
                 pending_or = last_was_phrase = False
                 continue
         if negated:
             if pending_or:
-                notices.append(_NOTICES["dangling_or"])
+                notices.append(make_notice("dangling_or"))
             excluded.append(phrase)
             pending_or = last_was_phrase = False
             continue
@@ -161,9 +145,9 @@ def parse_query(text: str) -> ParsedQuery:
         pending_or = False
         last_was_phrase = True
     if pending_or:
-        notices.append(_NOTICES["dangling_or"])
+        notices.append(make_notice("dangling_or"))
     if pending_not:
-        notices.append(_NOTICES["dangling_not"])
+        notices.append(make_notice("dangling_not"))
     return ParsedQuery(
         groups=tuple(tuple(dict.fromkeys(group)) for group in dict.fromkeys(groups)),
         excluded=tuple(dict.fromkeys(excluded)),
@@ -245,11 +229,11 @@ def _cleaned(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value.strip() for value in values if value.strip()))
 
 
-def _scan(text: str) -> tuple[list[_Piece], list[str]]:
+def _scan(text: str) -> tuple[list[_Piece], list[Notice]]:
     """Split the query into pieces. Syntax is read on the folded text (＂ and " alike), values from the text as typed."""
     folded = fold_for_matching(text)
     pieces: list[_Piece] = []
-    notices: list[str] = []
+    notices: list[Notice] = []
     index = 0
     length = len(text)
     while index < length:
@@ -259,7 +243,7 @@ def _scan(text: str) -> tuple[list[_Piece], list[str]]:
         negated = False
         if folded[index] == "-":
             if index + 1 >= length or folded[index + 1].isspace():
-                notices.append(_NOTICES["lone_minus"])
+                notices.append(make_notice("lone_minus"))
                 index += 1
                 continue
             negated = True
@@ -267,7 +251,7 @@ def _scan(text: str) -> tuple[list[_Piece], list[str]]:
         if folded[index] == '"':
             close = folded.find('"', index + 1)
             if close < 0:
-                notices.append(_NOTICES["unclosed_quote"])
+                notices.append(make_notice("unclosed_quote"))
                 index += 1
                 continue
             phrase = text[index + 1:close].strip()
@@ -299,32 +283,31 @@ def _scan(text: str) -> tuple[list[_Piece], list[str]]:
     return pieces, notices
 
 
-def _apply_filter(piece: _Piece, filters: dict[str, list], notices: list[str]) -> str:
+def _apply_filter(piece: _Piece, filters: dict[str, list], notices: list[Notice]) -> str:
     """Add a field:value piece to the filters; returns the text to search instead when it is not a filter."""
     facet = QUERY_FIELDS.get(piece.field)
     if facet is None:
-        notices.append(_NOTICES["unknown_field"].format(field=piece.field, word=piece.text))
+        notices.append(make_notice("unknown_field", field=piece.field, word=piece.text))
         return piece.text
     if not piece.value:
-        notices.append(_NOTICES["empty_filter"].format(word=piece.text))
+        notices.append(make_notice("empty_filter", word=piece.text))
         return ""
     if facet == "year":
         year_range = parse_year(piece.value)
         if year_range is None:
-            notices.append(_NOTICES["bad_year"].format(value=piece.value, word=piece.text))
+            notices.append(make_notice("bad_year", value=piece.value, word=piece.text))
             return piece.text
         filters["year"].append(year_range)
     elif facet == "section_type":
         key = section_type_key(piece.value)
         if key is None:
-            keys = ", ".join(SECTION_LABELS)
-            notices.append(_NOTICES["bad_section"].format(value=piece.value, word=piece.text, keys=keys))
+            notices.append(make_notice("bad_section", value=piece.value, word=piece.text))
             return piece.text
         filters["section_type"].append(key)
     elif facet == "law":
         name = canonical_law_name(piece.value)
         if not name:
-            notices.append(_NOTICES["empty_filter"].format(word=piece.text))
+            notices.append(make_notice("empty_filter", word=piece.text))
             return ""
         filters["law"].append(name)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice, repeat
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -99,10 +99,18 @@ def _add_counted_scores(index: SearchIndex, word: str, weight: float, scores: di
             scores[row] += heading_weight * in_heading / (in_heading + heading_norms[row])
 
 
-def ordered_rows(index: SearchIndex, rows: list[int], scores: dict[int, float], sort: str, count: int | None) -> list[int]:
+def ordered_rows(
+    index: SearchIndex,
+    rows: list[int],
+    scores: dict[int, float],
+    sort: str,
+    count: int | None,
+    crosses_words: Callable[[int], bool] | None = None,
+) -> list[int]:
     """The first `count` rows (all for None) in the sort order: best score, newest year, then index order.
 
-    Index order keeps a report's passages together and in reading order.
+    Index order keeps a report's passages together and in reading order. With `crosses_words`, relevance
+    puts the rows matching as whole words before those whose match cuts through words.
     """
     if not scores:
         order = index.township_order if sort == "township" else index.year_order
@@ -117,5 +125,26 @@ def ordered_rows(index: SearchIndex, rows: list[int], scores: dict[int, float], 
         keys = zip(map(index.township_ranks.__getitem__, rows), years, negative_scores, rows)
     else:
         keys = zip(negative_scores, years, rows)
+        if crosses_words is not None:
+            return _whole_words_first(list(keys), count, crosses_words)
     chosen = sorted(keys) if count is None else heapq.nsmallest(count, keys)
     return [key[-1] for key in chosen]
+
+
+def _whole_words_first(keys: list[tuple], count: int | None, crosses_words: Callable[[int], bool]) -> list[int]:
+    """The first `count` rows by score, those matching as whole words before the others.
+
+    Only as many rows are checked as the page needs: when the best `count` all match as words, they are the page.
+    """
+    if count is not None:
+        best = [key[-1] for key in heapq.nsmallest(count, keys)]
+        if not any(map(crosses_words, best)):
+            return best
+    whole: list[int] = []
+    crossing: list[int] = []
+    for key in sorted(keys):
+        row = key[-1]
+        (crossing if crosses_words(row) else whole).append(row)
+        if count is not None and len(whole) >= count:
+            break
+    return (whole + crossing)[:count]

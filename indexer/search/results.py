@@ -2,11 +2,13 @@
 
 Matching is exact: bigram postings of the passage table narrow the candidates and a substring test on
 the folded text decides. Ranking is BM25F over the jieba words of the Whoosh rank fields, headings
-boosted; facets are counted over the whole hit set, each with the other facets' filters only.
+boosted; facets are counted over the whole hit set, each with the other facets' filters only. Passages
+matching as whole jieba words rank before those where a match cuts through words (word_matching.py), and
+`match_words` keeps only the former.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from urllib.parse import quote
 
@@ -14,10 +16,12 @@ from indexer.index import FACETS
 from indexer.report import LawCitation
 from indexer.search.facets import FacetValue, apply_filters, facet_values, reports_of
 from indexer.search.matching import matching_rows, without_boilerplate
+from indexer.search.notices import Notice, make_notice
 from indexer.search.opened_index import SearchIndex, passage_fields
 from indexer.search.query import SearchFilters, parse_query
 from indexer.search.ranking import bm25_scores, ordered_rows
 from indexer.search.snippets import make_snippet
+from indexer.search.word_matching import folded_groups, matches_whole_words, whole_word_rows
 
 SORTS = ("relevance", "year", "township")
 
@@ -45,6 +49,7 @@ class SearchHit:
     score: float
     url: str
     duplicate_reports: int = 0  # other reports holding a near-copy of the passage
+    across_words: bool = False  # a phrase of the query matches here only cutting through words (法治 in 依法|治理)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,8 @@ class SearchResult:
     page: int
     per_page: int
     sort: str
-    notice: str  # what we did with syntax we could not read, or ""
+    match_words: bool  # only passages matching as whole words
+    notices: tuple[Notice, ...]  # what we did with syntax we could not read
     phrases: tuple[str, ...]  # what was matched, for marking a report page
     hits: tuple[SearchHit, ...]
     facets: dict[str, tuple[FacetValue, ...]]
@@ -82,31 +88,38 @@ def search(
     facet_limit: int | None = 30,
     snippet_length: int = 160,
     hide_boilerplate: bool = False,
+    match_words: bool = False,
 ) -> SearchResult:
     """One page of passages matching the query and filters, best first, with facet counts over all matches.
 
     An empty query browses. Facet lists hold the `facet_limit` most frequent values (all when None)
     plus any value the filters select. `hide_boilerplate` leaves out passages with near-copies in
-    BOILERPLATE_REPORTS or more other reports.
+    BOILERPLATE_REPORTS or more other reports. `match_words` keeps only passages holding a phrase of every
+    group as whole words, before facets and totals are counted, so they agree with the hits.
     """
     parsed = parse_query(query_text)
+    groups = folded_groups(parsed)
     combined = parsed.filters.combined(filters)
     notices = list(parsed.notices)
     if sort not in SORTS:
-        notices.append(f"{sort} is not a sort order ({', '.join(SORTS)}), so results are sorted by relevance.")
+        notices.append(make_notice("bad_sort", value=sort))
         sort = "relevance"
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     matched = without_boilerplate(index, matching_rows(index, parsed), hide_boilerplate)
+    if match_words:
+        matched = whole_word_rows(index, matched, groups)
     hit_rows, rows_by_facet = apply_filters(index, matched, combined)
     report_sets: dict[int, set[int]] = {}
     facets = {name: facet_values(index, name, rows_by_facet[name], combined, facet_limit, report_sets) for name in FACETS}
     searcher = index.searcher()
     scores = bm25_scores(index, searcher, parsed.phrases, hit_rows)
     first = (page - 1) * per_page
-    page_rows = ordered_rows(index, hit_rows, scores, sort, first + per_page)[first:]
+    crosses_words = _crossing_test(index, groups, match_words)
+    page_rows = ordered_rows(index, hit_rows, scores, sort, first + per_page, crosses_words)[first:]
     hits = tuple(
-        _hit(index, row, searcher.stored_fields(row), scores, parsed.phrases, snippet_length) for row in page_rows
+        _hit(index, row, searcher.stored_fields(row), scores, parsed.phrases, snippet_length, crosses_words)
+        for row in page_rows
     )
     return SearchResult(
         query=query_text,
@@ -116,7 +129,8 @@ def search(
         page=page,
         per_page=per_page,
         sort=sort,
-        notice=" ".join(dict.fromkeys(notices)),
+        match_words=match_words,
+        notices=tuple(dict.fromkeys(notices)),
         phrases=parsed.phrases,
         hits=hits,
         facets=facets,
@@ -130,18 +144,23 @@ def export_passages(
     sort: str = "relevance",
     snippet_length: int = 160,
     hide_boilerplate: bool = False,
+    match_words: bool = False,
 ) -> Iterator[ExportedPassage]:
     """Every passage matching the query and filters (all passages for an empty query), in the sort order."""
     parsed = parse_query(query_text)
+    groups = folded_groups(parsed)
     if sort not in SORTS:
         sort = "relevance"
     matched = without_boilerplate(index, matching_rows(index, parsed), hide_boilerplate)
+    if match_words:
+        matched = whole_word_rows(index, matched, groups)
     hit_rows, _ = apply_filters(index, matched, parsed.filters.combined(filters))
     searcher = index.searcher()
     scores = bm25_scores(index, searcher, parsed.phrases, hit_rows)
-    for row in ordered_rows(index, hit_rows, scores, sort, None):
+    crosses_words = _crossing_test(index, groups, match_words)
+    for row in ordered_rows(index, hit_rows, scores, sort, None, crosses_words):
         stored = searcher.stored_fields(row)
-        hit = _hit(index, row, stored, scores, parsed.phrases, snippet_length)
+        hit = _hit(index, row, stored, scores, parsed.phrases, snippet_length, crosses_words)
         yield ExportedPassage(
             **{item.name: getattr(hit, item.name) for item in fields(SearchHit)},
             text=stored["text"],
@@ -154,8 +173,21 @@ def passage_url(report_id: str, passage_id: str) -> str:
     return f"/reports/{quote(report_id)}#{quote(passage_id)}"
 
 
+def _crossing_test(index: SearchIndex, groups: tuple[tuple[str, ...], ...], match_words: bool) -> Callable[[int], bool] | None:
+    """Whether a row's match cuts through words, as a test for ranking and labels (None when no row can)."""
+    if match_words or not groups:
+        return None
+    return lambda row: not matches_whole_words(index, row, groups)
+
+
 def _hit(
-    index: SearchIndex, row: int, stored: dict, scores: dict[int, float], phrases: tuple[str, ...], snippet_length: int
+    index: SearchIndex,
+    row: int,
+    stored: dict,
+    scores: dict[int, float],
+    phrases: tuple[str, ...],
+    snippet_length: int,
+    crosses_words: Callable[[int], bool] | None = None,
 ) -> SearchHit:
     """A hit from the stored fields of its document and its report's row of the table."""
     fields = passage_fields(index, row)
@@ -167,6 +199,7 @@ def _hit(
         score=round(scores.get(row, 0.0), 4),
         url=passage_url(fields["report_id"], fields["passage_id"]),
         duplicate_reports=index.duplicate_reports[row],
+        across_words=crosses_words is not None and crosses_words(row),
     )
 
 

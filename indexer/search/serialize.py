@@ -1,14 +1,14 @@
 """Reports and passages in, the plain JSON shapes that `fazhi inspect --json` and the API print out."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from indexer.parse import SECTION_LABELS
 from indexer.report import LawCitation, Passage, Report, Section
+from indexer.search.notices import NoticeText, notices_to_json
+from indexer.search.spreadsheet import csv_lines
 
 
 def section_to_json(section: Section) -> dict:
@@ -123,6 +123,7 @@ def hit_to_json(hit) -> dict:
         "score": round(hit.score, 4),
         "url": hit.url,
         "duplicate_reports": hit.duplicate_reports,
+        "across_words": hit.across_words,
     }
 
 
@@ -135,8 +136,9 @@ def exported_passage_to_json(passage) -> dict:
     }
 
 
-def search_result_to_json(result) -> dict:
-    """A page of search results, as `fazhi search --json` and `GET /api/search` print it."""
+def search_result_to_json(result, notice_text: NoticeText) -> dict:
+    """A page of search results, as `fazhi search --json` and `GET /api/search` print it; `notice_text` words
+    the notices (both pass the web app's Chinese wording, so the twins stay identical)."""
     return {
         "query": result.query,
         "filters": filters_to_json(result.filters),
@@ -145,7 +147,9 @@ def search_result_to_json(result) -> dict:
         "page": result.page,
         "per_page": result.per_page,
         "sort": result.sort,
-        "notice": result.notice,
+        "match": "words" if result.match_words else "substring",
+        "notice": notice_text(result.notices),
+        "notices": notices_to_json(result.notices),
         "hits": [hit_to_json(hit) for hit in result.hits],
         "facets": {
             name: [
@@ -159,7 +163,7 @@ def search_result_to_json(result) -> dict:
 
 EXPORT_COLUMNS = (
     "passage_id", "report_id", "title", "township", "county", "city", "province", "year",
-    "section_type", "section_label", "heading_path", "url", "text", "cited_laws", "duplicate_reports",
+    "section_type", "section_label", "heading_path", "url", "text", "cited_laws", "duplicate_reports", "across_words",
 )
 
 
@@ -169,15 +173,13 @@ def export_lines(passages: Iterable, file_format: str) -> Iterator[str]:
         for passage in passages:
             yield json.dumps(exported_passage_to_json(passage), ensure_ascii=False) + "\n"
         return
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    yield from csv_lines(_export_rows(passages))
+
+
+def _export_rows(passages: Iterable) -> Iterator[list]:
+    yield list(EXPORT_COLUMNS)
     for passage in passages:
         row = exported_passage_to_json(passage)
         row["heading_path"] = " › ".join(row["heading_path"])
         row["cited_laws"] = "；".join(law["name"] for law in row["cited_laws"])
-        writer.writerow([row[column] if row[column] is not None else "" for column in EXPORT_COLUMNS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        yield [row[column] for column in EXPORT_COLUMNS]

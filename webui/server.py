@@ -1,0 +1,52 @@
+"""Serving the app on waitress: the address checked before anything else starts, and a sentence when it is taken.
+
+`OSError: [Errno 98] Address already in use` tells an operator little; they need to hear which port is
+busy and how to pick another.
+"""
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+
+import waitress
+from flask import Flask
+
+
+class PortUnavailable(Exception):
+    """The server cannot listen on the address asked for; the message says why and what to do."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise PortUnavailable unless a server could listen on host:port now (checked before a long index run)."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise PortUnavailable(f"The address {host} is not known here; use --host 127.0.0.1 (this machine only).") from None
+    with socket.socket(family, kind, protocol) as probe:
+        # As waitress does, so a port whose last connections are closing (TIME_WAIT) does not count as busy.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise PortUnavailable(_sentence(host, port, error)) from None
+
+
+def create_server(app: Flask, host: str, port: int, threads: int):
+    """A waitress server listening on host:port (call its run()); raises PortUnavailable with a sentence."""
+    logging.basicConfig()  # waitress reports queue build-up and failed requests through logging
+    try:
+        return waitress.create_server(app, host=host, port=port, threads=threads, ident="fazhi-search")
+    except OSError as error:
+        raise PortUnavailable(_sentence(host, port, error)) from None
+
+
+def _sentence(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return (f"Port {port} on {host} is already in use (by another fazhi serve or another program); stop that "
+                f"program or pick another port with --port, e.g. fazhi serve --port {port + 1 if port < 65535 else 5000}.")
+    if error.errno == errno.EACCES:
+        return f"Listening on port {port} needs administrator rights; pick a port above 1023 with --port, e.g. --port 5000."
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine; use --host 127.0.0.1 (this machine only) or one of its addresses."
+    return f"The server cannot listen on {host}:{port} ({error.strerror or error}); pick another port with --port."
