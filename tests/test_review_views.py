@@ -270,3 +270,12 @@ def test_law_and_township_feeds_list_their_passages(small_client):
 def test_feeds_are_bounded(small_index):
     assert len(feed(small_index, "", limit=10_000).entries) <= 50
     assert len(feed(small_index, "", limit=2).entries) == 2
+
+
+def test_report_page_links_to_its_review_and_township_history(small_client):
+    page = small_client.get("/reports/qinghe-2024").get_data(as_text=True)
+    assert "/review?county=%E9%9D%92%E6%B2%B3%E5%8E%BF&amp;year=2024" in page
+    assert "/townships/%E9%9D%92%E6%B2%B3%E9%95%87?county=%E9%9D%92%E6%B2%B3%E5%8E%BF" in page
+    home = small_client.get("/").get_data(as_text=True)
+    for path in ("/review", "/figures", "/townships"):
+        assert f'href="{path}"' in home
