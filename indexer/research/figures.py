@@ -208,7 +208,8 @@ def _find(
             break
     result = (found, matched.filters, tuple(matched.parsed.notices), is_truncated)
     # One entry per recent query, so the cache stays small.
-    for old in [name for name in index._cache if isinstance(name, tuple) and name[:1] == ("figures",)][:-15]:
+    # list() copies the keys in one step, so another thread adding an entry meanwhile does no harm.
+    for old in [name for name in list(index._cache) if isinstance(name, tuple) and name[:1] == ("figures",)][:-15]:
         index._cache.pop(old, None)
     index._cache[key] = result
     return result
