@@ -45,8 +45,13 @@ def review_helpers() -> dict:
     """The URL helpers, labels and sentences the review and figures templates use."""
     return {
         "view_url": view_url, "filter_pairs": filter_pairs, "review_messages": review_messages,
-        "flag_labels": FLAGS, "required_parts": required_parts(), "deadlines": deadlines(), "section_labels": SECTION_LABELS,
+        "number": _number, "flag_labels": FLAGS, "required_parts": required_parts(), "deadlines": deadlines(), "section_labels": SECTION_LABELS,
     }
+
+
+def _number(value: float) -> str:
+    """A figure as people write it: 180, 97.8 (not 180.0)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 # Review
