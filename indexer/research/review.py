@@ -300,12 +300,13 @@ def _report_facts(index: SearchIndex, report_row: int, rows: list[int]) -> _Fact
         if key is not None:
             first_row.setdefault(key, row)
             part_rows.setdefault(key, []).append(row)
-    found = {key: FoundPart(key, "section", _headings(index, row)[0], table.passage_ids[row], row) for key, row in first_row.items()}
+    # The section's heading is read only for the rows shown (_heading_as_written), not for every report here.
+    found = {key: FoundPart(key, "section", "", "", row) for key, row in first_row.items()}
     if any(part.key not in found for part in required_parts()):
         for row in rows:
             for key, heading in _subsection_parts(match_texts[row][:heading_ends[row]]):
                 if key not in found:
-                    found[key] = FoundPart(key, "subsection", heading, table.passage_ids[row], row)
+                    found[key] = FoundPart(key, "subsection", heading, "", row)
                 if found[key].level == "subsection":
                     part_rows.setdefault(key, []).append(row)
     parts = required_parts()
@@ -346,8 +347,12 @@ def _subsection_parts(heading_path: str) -> tuple[tuple[str, str], ...]:
 
 
 def _heading_as_written(index: SearchIndex, part: FoundPart) -> str:
-    """The heading where a part was found as the report writes it (the table holds it folded: full-width commas made half-width)."""
-    for heading in index.searcher().stored_fields(part.row).get("heading_path", ()):
+    """The heading where a part was found as the report writes it: the top-level title for a section, the
+    subsection's title otherwise (the table holds headings folded: full-width commas made half-width)."""
+    stored = tuple(index.searcher().stored_fields(part.row).get("heading_path", ()))
+    if part.level == "section":
+        return stored[0] if stored else _headings(index, part.row)[0]
+    for heading in stored:
         if fold_for_matching(heading) == part.heading:
             return heading
     return part.heading
@@ -387,7 +392,10 @@ def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> Repo
         report_id=table.report_ids[report_row], title=table.titles[report_row], township=table.townships[report_row],
         county=table.counties[report_row], province=table.provinces[report_row], year=table.years[report_row],
         date=table.dates[report_row], on_time=facts.on_time, characters=facts.characters,
-        parts=tuple(replace(part, heading=_heading_as_written(index, part)) for part in facts.parts),
+        parts=tuple(
+            replace(part, heading=_heading_as_written(index, part), passage_id=table.passage_ids[part.row])
+            for part in facts.parts
+        ),
         missing=facts.missing, problem_characters=problem_characters,
         copied_share=copied, flags=tuple(flags),
     )
