@@ -21,7 +21,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.teardown_appcontext(return_index)
     install_heavy_slots(app, settings.max_heavy_requests)
 
-    from webui import api, errors, headers, law_views, pages, research
+    from webui import (
+        api,
+        errors,
+        feed_views,
+        headers,
+        law_views,
+        pages,
+        research,
+        review_views,
+        township_views,
+    )
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -29,6 +39,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(research.api_blueprint)
     app.register_blueprint(law_views.blueprint)
     app.register_blueprint(law_views.api_blueprint)
+    app.register_blueprint(review_views.blueprint)
+    app.register_blueprint(review_views.api_blueprint)
+    app.register_blueprint(township_views.blueprint)
+    app.register_blueprint(township_views.api_blueprint)
+    app.register_blueprint(feed_views.blueprint)
     errors.install(app)
     headers.install(app)
     from webui.facet_groups import group_townships

@@ -46,7 +46,14 @@ from indexer.research import (
     trends,
     trends_to_json,
 )
-from indexer.search import Notice, SearchFilters, SearchResult, csv_lines, make_notice, search
+from indexer.search import (
+    Notice,
+    SearchFilters,
+    SearchResult,
+    csv_lines,
+    make_notice,
+    search,
+)
 from webui import links, messages, research_messages
 from webui.charts import ChartSeries, share_bar_chart, share_line_chart
 from webui.describe import describe_filters
@@ -282,7 +289,7 @@ def kwic_csv():
         if cut is not None:
             yield [messages.notice_text((cut,))]
 
-    return _csv_response("fazhi-kwic.csv", header, rows(), "fazhi kwic")
+    return csv_response("fazhi-kwic.csv", header, rows(), "fazhi kwic")
 
 
 # Trends
@@ -341,7 +348,7 @@ def trends_csv():
         for name, points in (("year", one.by_year), ("province", one.by_province))
         for point in points
     ]
-    return _csv_response("fazhi-trends.csv", header, rows, None)
+    return csv_response("fazhi-trends.csv", header, rows, None)
 
 
 def _chart(result: Trends, by: str) -> str:
@@ -402,9 +409,9 @@ def coverage_csv():
         (row.report_id, row.township, row.county, row.province, row.year, row.title, *(count or "" for count in row.passages))
         for row in rows
     )
-    return _csv_response("fazhi-coverage.csv", header, lines, None)
+    return csv_response("fazhi-coverage.csv", header, lines, None)
 
 
-def _csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable], command: str | None) -> Response:
+def csv_response(filename: str, header: tuple[str, ...], rows: Iterable[Iterable], command: str | None) -> Response:
     """Rows streamed as CSV that opens cleanly in Excel (UTF-8 with BOM), capped; `command` exports the same uncapped."""
     return export_response(csv_lines(chain([header], rows)), filename, CSV, command)

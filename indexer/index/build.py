@@ -41,6 +41,7 @@ from indexer.index.passage_table import (
     ReportRow,
     add_postings,
     assemble_table,
+    first_indexed_times,
     read_passage_table,
     write_table,
 )
@@ -153,6 +154,8 @@ def _build_locked(
     last_table = None if stored is None else stored[0]
     # The report versions readers of the old generation may still open; a rebuild needs nothing else of it.
     last_versions = set() if last_table is None else set(zip(last_table.report_ids, last_table.content_hashes))
+    # Kept even by a rebuild: a version indexed before keeps the time it was first indexed.
+    first_indexed = {} if last_table is None else first_indexed_times(last_table)
     previous = None if rebuild else last_table
     del stored, last_table
     catalogue = load_catalogue(corpus_dir)
@@ -175,6 +178,7 @@ def _build_locked(
             progress,
             pool,
             find_duplicates,
+            first_indexed,
         )
         generation = publish(index_dir, workdir)
     except BaseException:
@@ -300,6 +304,7 @@ def _write_generation(
     progress: Callable[[BuildProgress], None] | None,
     pool: WorkerPool | None,
     find_duplicates: bool,
+    first_indexed: dict[tuple[str, str], float],
 ) -> tuple[PassageTable, int, int, tuple[SkippedFile, ...]]:
     """Write a complete generation into `workdir`: Whoosh segments, then the passage table that mirrors them,
     with the near-duplicate groups, and the signatures they were found from.
@@ -352,7 +357,7 @@ def _write_generation(
         if not writer.is_closed:
             writer.cancel()
         raise
-    table = assemble_table(index, previous, passage_rows, report_rows, law_labels, skipped_files)
+    table = assemble_table(index, previous, passage_rows, report_rows, law_labels, skipped_files, first_indexed)
     if find_duplicates:
         by_document = _signatures(table, signatures, previous, previous_dir)
         table = replace(table, duplicate_groups=group_near_duplicates(by_document, table.report_rows, table.passage_ids))

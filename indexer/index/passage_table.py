@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import marshal
 import os
+import time
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -53,6 +54,10 @@ class ReportRow:
     source_hash: str
     content_hash: str
     warnings: tuple[str, ...]
+    date: str = ""  # the report date, ISO yyyy-mm-dd, "" when the report gives none
+    # When this version of the report (its content hash) was first indexed, seconds since the epoch (UTC);
+    # assemble_table fills it in, keeping the time of an earlier build for an unchanged version.
+    indexed_at: float = 0.0
 
 
 # Table column → field of the row dataclass that fills it.
@@ -67,6 +72,7 @@ _REPORT_COLUMNS = {
     "titles": "title", "townships": "township", "counties": "county", "cities": "city", "provinces": "province",
     "years": "year", "source_paths": "source_path", "source_hashes": "source_hash", "content_hashes": "content_hash",
     "report_warnings": "warnings",
+    "dates": "date", "indexed_at": "indexed_at",
 }
 
 
@@ -77,8 +83,16 @@ def assemble_table(
     report_rows: dict[str, ReportRow],
     law_labels: dict[str, str],
     skipped_files: dict[str, tuple[str, str, str]],
+    first_indexed: dict[tuple[str, str], float] | None = None,
+    now: float | None = None,
 ) -> PassageTable:
-    """The passage table in Whoosh's document order; unchanged passages keep their rows from the previous table."""
+    """The passage table in Whoosh's document order; unchanged passages keep their rows from the previous table.
+
+    A newly parsed report keeps the time its version (report id, content hash) was first indexed when
+    `first_indexed` knows it (a rebuild, or a file touched but not changed), and gets `now` otherwise.
+    """
+    first_indexed = first_indexed or {}
+    now = time.time() if now is None else now
     previous_rows = {} if previous is None else {passage_id: row for row, passage_id in enumerate(previous.passage_ids)}
     previous_reports = {} if previous is None else {report_id: row for row, report_id in enumerate(previous.report_ids)}
     names = ("passage_ids", "report_rows", "report_ids", *_PASSAGE_COLUMNS, *_REPORT_COLUMNS)
@@ -99,7 +113,11 @@ def assemble_table(
             if row.report_id not in report_numbers:
                 report_numbers[row.report_id] = len(report_numbers)
                 columns["report_ids"].append(row.report_id)
-                report = report_rows.get(row.report_id) or _previous_report(previous, previous_reports[row.report_id])
+                report = report_rows.get(row.report_id)
+                if report is None:
+                    report = _previous_report(previous, previous_reports[row.report_id])
+                else:
+                    report = replace(report, indexed_at=first_indexed.get((row.report_id, report.content_hash), now))
                 _append(columns, _REPORT_COLUMNS, report)
             columns["passage_ids"].append(passage_id)
             columns["report_rows"].append(report_numbers[row.report_id])
@@ -123,6 +141,11 @@ def _append(columns: dict[str, list], names: dict[str, str], row: PassageRow | R
 def _previous_passage(previous: PassageTable, row: int) -> PassageRow:
     values = {attribute: getattr(previous, column)[row] for column, attribute in _PASSAGE_COLUMNS.items()}
     return PassageRow(report_id=previous.report_ids[previous.report_rows[row]], **values)
+
+
+def first_indexed_times(table: PassageTable) -> dict[tuple[str, str], float]:
+    """(report id, content hash) → when that version was first indexed, for the next build to keep."""
+    return dict(zip(zip(table.report_ids, table.content_hashes), table.indexed_at))
 
 
 def _previous_report(previous: PassageTable, row: int) -> ReportRow:

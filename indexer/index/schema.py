@@ -19,7 +19,7 @@ from whoosh.system import pack_uint
 from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.bin"
@@ -110,6 +110,10 @@ class PassageTable:
     source_hashes: list[str]  # of the file and its catalogue entry, to skip unchanged files
     content_hashes: list[str]  # Report.content_hash: the version of the report kept in the report store
     report_warnings: list[tuple[str, ...]]  # Report.warnings: what extraction was unsure of
+    dates: list[str]  # the report date, ISO yyyy-mm-dd, "" when unknown
+    # When each report's version (content hash) was first indexed, seconds since the epoch; kept across
+    # incremental builds and rebuilds while the version is unchanged, for the feeds' newest-first order.
+    indexed_at: list[float]
     # Report id → (source hash, path, reason) of files that could not be indexed, so an unchanged broken
     # file is reported again without parsing it again.
     skipped_files: dict[str, tuple[str, str, str]]

@@ -149,7 +149,7 @@ def _analyse_report(
         documents.append(document)
     report_row = ReportRow(
         report.title, report.township, report.county, report.city, report.province, report.year,
-        source.relative_path, source.source_hash, report.content_hash, report.warnings,
+        source.relative_path, source.source_hash, report.content_hash, report.warnings, date=report.date,
     )
     return AnalysedReport(report.report_id, report_row, tuple(passages)), documents
 
