@@ -3,4 +3,6 @@ import sys
 
 from indexer.cli import main
 
-sys.exit(main())
+# Guarded: a worker process started with `spawn` imports the main module again and must not run the command.
+if __name__ == "__main__":
+    sys.exit(main())

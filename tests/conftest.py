@@ -29,7 +29,7 @@ def corpus_index(corpus_index_dir):
 
 @pytest.fixture(scope="session")
 def app(corpus_index_dir):
-    app = create_app(Settings(index_dir=corpus_index_dir, corpus_dir=CORPUS, per_page=10))
+    app = create_app(Settings(heavy_worker=0, index_dir=corpus_index_dir, corpus_dir=CORPUS, per_page=10))
     yield app
     app.extensions["fazhi_index"].close()
 

@@ -24,7 +24,7 @@ def make_client(corpus_index_dir):
     apps = []
 
     def make(**changes):
-        app = create_app(Settings(index_dir=corpus_index_dir, corpus_dir=bundled_corpus(), **changes))
+        app = create_app(Settings(heavy_worker=0, index_dir=corpus_index_dir, corpus_dir=bundled_corpus(), **changes))
         apps.append(app)
         return app.test_client()
 
@@ -141,7 +141,7 @@ def test_concordance_export_stops_at_the_row_cap(make_client):
 def test_one_passage_is_served_without_reading_its_whole_report(tmp_path):
     index_dir = tmp_path / "index"
     build_index(bundled_corpus(), index_dir, workers=1)
-    app = create_app(Settings(index_dir=index_dir, corpus_dir=bundled_corpus()))
+    app = create_app(Settings(heavy_worker=0, index_dir=index_dir, corpus_dir=bundled_corpus()))
     client = app.test_client()
     try:
         report = client.get("/api/reports/henan-lushan-wawu-2024").get_json()

@@ -69,7 +69,7 @@ def test_a_link_to_a_file_outside_the_corpus_is_not_indexed_or_served(corpus, tm
     assert main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "index")]) == 0
     printed = capsys.readouterr().out
     assert "passwd.txt: It is a symbolic link to a file outside the corpus folder" in printed
-    app = create_app(Settings(index_dir=tmp_path / "index", corpus_dir=corpus))
+    app = create_app(Settings(heavy_worker=0, index_dir=tmp_path / "index", corpus_dir=corpus))
     try:
         client = app.test_client()
         assert client.get("/api/reports/passwd").status_code == 404

@@ -119,7 +119,7 @@ def copied(tmp_path_factory):
 @pytest.fixture(scope="module")
 def copied_client(copied):
     folder, _ = copied
-    app = create_app(Settings(index_dir=folder / "index", corpus_dir=folder / "corpus"))
+    app = create_app(Settings(heavy_worker=0, index_dir=folder / "index", corpus_dir=folder / "corpus"))
     yield app.test_client()
     app.extensions["fazhi_index"].close()
 

@@ -40,7 +40,7 @@ def test_publishes_are_served_and_leave_no_searcher_or_file_open(tmp_path):
     four, five = two_corpora(tmp_path)
     index_dir = tmp_path / "index"
     build_index(five, index_dir, workers=1)
-    app = create_app(Settings(index_dir=index_dir, corpus_dir=five))
+    app = create_app(Settings(heavy_worker=0, index_dir=index_dir, corpus_dir=five))
     client = app.test_client()
     holder = app.extensions["fazhi_index"]
     try:
@@ -66,7 +66,7 @@ def test_a_streamed_export_keeps_its_generation_until_its_last_line(tmp_path):
     four, five = two_corpora(tmp_path)
     index_dir = tmp_path / "index"
     build_index(five, index_dir, workers=1)
-    app = create_app(Settings(index_dir=index_dir, corpus_dir=five))
+    app = create_app(Settings(heavy_worker=0, index_dir=index_dir, corpus_dir=five))
     client = app.test_client()
     holder = app.extensions["fazhi_index"]
     try:

@@ -79,7 +79,7 @@ def test_report_page_shows_the_warnings_and_the_catalogue_line(tmp_path):
     corpus.mkdir()
     (corpus / "unplaced.txt").write_text(REPORT, encoding="utf-8")
     build_index(corpus, tmp_path / "index", workers=1)
-    app = create_app(Settings(index_dir=tmp_path / "index", corpus_dir=corpus))
+    app = create_app(Settings(heavy_worker=0, index_dir=tmp_path / "index", corpus_dir=corpus))
     try:
         page = app.test_client().get("/reports/unplaced").get_data(as_text=True)
     finally:

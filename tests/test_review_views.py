@@ -90,7 +90,7 @@ def small_index(small_index_dir):
 
 @pytest.fixture(scope="module")
 def small_client(small_index_dir, small_corpus):
-    app = create_app(Settings(index_dir=small_index_dir, corpus_dir=small_corpus))
+    app = create_app(Settings(heavy_worker=0, index_dir=small_index_dir, corpus_dir=small_corpus))
     yield app.test_client()
     app.extensions["fazhi_index"].close()
 

@@ -39,7 +39,7 @@ def test_every_response_carries_the_security_headers(client, url):
 
 
 def test_an_unexpected_failure_still_carries_the_headers(corpus_index_dir):
-    app = create_app(Settings(index_dir=corpus_index_dir))
+    app = create_app(Settings(heavy_worker=0, index_dir=corpus_index_dir))
     app.add_url_rule("/fail", "fail", lambda: 1 / 0)  # a failure no handler expects
     try:
         response = app.test_client().get("/fail")

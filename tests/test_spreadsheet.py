@@ -63,7 +63,7 @@ def hostile_index(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_client(hostile_index):
-    app = create_app(Settings(index_dir=hostile_index / "index", corpus_dir=hostile_index / "corpus"))
+    app = create_app(Settings(heavy_worker=0, index_dir=hostile_index / "index", corpus_dir=hostile_index / "corpus"))
     yield app.test_client()
     app.extensions["fazhi_index"].close()
 

@@ -71,7 +71,7 @@ def test_report_page_renders_a_table(tmp_path):
         REPORT + "\n".join(" | ".join(row) for row in ROWS) + "\n二、存在的不足\n基层法治力量薄弱。\n", encoding="utf-8"
     )
     build_index(corpus, tmp_path / "index", workers=1)
-    app = create_app(Settings(index_dir=tmp_path / "index", corpus_dir=corpus))
+    app = create_app(Settings(heavy_worker=0, index_dir=tmp_path / "index", corpus_dir=corpus))
     try:
         page = app.test_client().get("/reports/qingshi-2024").get_data(as_text=True)
     finally:

@@ -16,7 +16,7 @@ def get_json(client, url):
 
 
 def test_factory_honours_the_settings_it_is_given(tmp_path):
-    settings = Settings(index_dir=tmp_path / "ix", corpus_dir=tmp_path, per_page=7)
+    settings = Settings(heavy_worker=0, index_dir=tmp_path / "ix", corpus_dir=tmp_path, per_page=7)
     app = create_app(settings)
     assert app.config["FAZHI_SETTINGS"] is settings
     assert app.extensions["fazhi_index"].index_dir == tmp_path / "ix"
@@ -28,7 +28,7 @@ def test_settings_come_from_the_environment_only_through_the_factory_helper(tmp_
 
 
 def test_missing_index_gets_a_sentence_not_a_traceback(tmp_path):
-    client = create_app(Settings(index_dir=tmp_path / "none", corpus_dir=tmp_path)).test_client()
+    client = create_app(Settings(heavy_worker=0, index_dir=tmp_path / "none", corpus_dir=tmp_path)).test_client()
     page = client.get("/search?q=枫桥经验")
     assert page.status_code == 503
     assert "fazhi index" in page.get_data(as_text=True)

@@ -120,7 +120,7 @@ def test_concordance_trends_and_coverage_follow_the_switch(index):
 
 
 def test_the_web_app_marks_and_filters_with_match_words(index_dir, index, tmp_path):
-    app = create_app(Settings(index_dir=index_dir, corpus_dir=tmp_path))
+    app = create_app(Settings(heavy_worker=0, index_dir=index_dir, corpus_dir=tmp_path))
     client = app.test_client()
     page = client.get("/search?q=法治").get_data(as_text=True)
     assert "跨词匹配" in page and "只要整词匹配" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webui.heavy_work import install_heavy_slots
+from webui.heavy_worker import install_heavy_worker
 from webui.index_holder import IndexHolder, return_index
 from webui.settings import Settings, settings_from_environment
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(township_views.api_blueprint)
     app.register_blueprint(feed_views.blueprint)
     errors.install(app)
+    install_heavy_worker(app, settings)
     headers.install(app)
     from webui.facet_groups import group_townships
 

@@ -24,6 +24,7 @@ class Settings:
     max_export_mb: int = field(default=50, metadata={"help": "bytes a web export gives at most, then a line saying it was cut (MB)"})
     max_request_seconds: int = field(default=20, metadata={"help": "seconds a web export or concordance may work before it stops with a sentence saying so"})
     max_heavy_requests: int = field(default=1, metadata={"help": "exports, concordances, trends and coverage grids computed at once; one more waits a second, then is refused with a sentence, so searches keep a thread"})
+    heavy_worker: int = field(default=1, metadata={"help": "1: exports, concordances, trends and coverage grids are computed in `max_heavy_requests` worker processes of their own, so plain searches do not wait for them; 0: on the server's threads"})
     max_concordance_lines: int = field(default=100_000, metadata={"help": "occurrences a concordance page or export sorts by context at most (the first ones in document order)"})
 
 
