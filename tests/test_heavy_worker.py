@@ -6,6 +6,8 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
+import time
 
 import pytest
 from bundled import bundled_corpus
@@ -107,3 +109,24 @@ def test_the_worker_follows_index_swaps(tmp_path):
         app.extensions["fazhi_heavy_workers"].stop()
         app.extensions["fazhi_index"].close()
     assert started not in [process.pid for process in multiprocessing.active_children()]
+
+
+def test_a_worker_that_dies_during_a_request_gives_a_sentence_not_a_500(two_apps):
+    _, worker = two_apps
+    client = worker.test_client()
+    assert client.get("/export.csv?q=法").data  # the worker is running
+    process = worker_process(worker)
+    pool = worker.extensions["fazhi_heavy_workers"]
+    os.kill(process.pid, signal.SIGSTOP)  # it will take the request and never answer
+    answers = []
+    asking = threading.Thread(target=lambda: answers.append(client.get("/export.csv?q=法")))
+    asking.start()
+    while pool._idle.qsize():
+        time.sleep(0.05)
+    time.sleep(0.3)  # the request is in the pipe
+    os.kill(process.pid, signal.SIGKILL)
+    asking.join(30)
+    (answer,) = answers
+    assert answer.status_code == 503
+    assert messages.HEAVY_WORKER_FAILED in answer.data.decode("utf-8")
+    assert client.get("/export.csv?q=法").status_code == 200  # a fresh worker answers the next one
