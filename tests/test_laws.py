@@ -5,14 +5,12 @@ import pytest
 from bundled import bundled_corpus
 
 from indexer.parse.citation_kinds import DOCUMENT
-from indexer.parse.laws import (
+from indexer.parse.law_catalogue import (
     UNCATALOGUED,
-    CitedLawCount,
-    find_cited_laws,
     law_catalogue,
     law_names_for_dictionary,
-    summarise_citations,
 )
+from indexer.parse.laws import CitedLawCount, find_cited_laws, summarise_citations
 from indexer.report import CITATION, EVENT
 
 CORPUS = bundled_corpus()

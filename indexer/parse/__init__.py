@@ -12,7 +12,11 @@ from indexer.parse.citation_kinds import DOCUMENT, counts_as_law, is_document_ti
 from indexer.parse.divisions import township_names
 from indexer.parse.frame import find_frame, find_report_year
 from indexer.parse.headings import find_headings
-from indexer.parse.laws import UNCATALOGUED, law_catalogue, law_names_for_dictionary
+from indexer.parse.law_catalogue import (
+    UNCATALOGUED,
+    law_catalogue,
+    law_names_for_dictionary,
+)
 from indexer.parse.normalize import fold_for_matching, normalize_text
 from indexer.parse.passages import build_passages, build_sections
 from indexer.parse.places import lookup_division
