@@ -6,6 +6,7 @@ beats an empty page.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from indexer.parse import law_catalogue
@@ -30,7 +31,9 @@ def check_law_name(index: SearchIndex, value: str) -> LawNameCheck:
     """Resolve a law filter's value; for a name no passage cites, the nearest catalogued or cited names."""
     name = canonical_law_name(value)
     catalogued = law_catalogue().resolve(name) is not None
-    cited = name in set(index.law_names)
+    # index.law_names is sorted: a binary search, not a set of every cited name built for each search.
+    position = bisect_left(index.law_names, name)
+    cited = position < len(index.law_names) and index.law_names[position] == name
     nearest = () if cited else nearest_law_names(index, value.strip().strip("《》<>"))
     return LawNameCheck(name, catalogued, cited, nearest)
 
