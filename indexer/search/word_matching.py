@@ -6,6 +6,7 @@ of them, starts and ends on such a boundary: 法治 in 推进|法治|建设 does
 """
 from __future__ import annotations
 
+from indexer.index import is_boundary
 from indexer.parse import fold_for_matching
 from indexer.search.opened_index import SearchIndex
 from indexer.search.query import ParsedQuery
@@ -20,7 +21,7 @@ def folded_groups(parsed: ParsedQuery) -> tuple[tuple[str, ...], ...]:
 
 def spans_whole_words(bits: bytes, start: int, end: int) -> bool:
     """Whether the text from `start` to `end` begins and ends on word boundaries (bits as the passage table keeps them)."""
-    return bool(bits[start >> 3] >> (start & 7) & 1 and bits[end >> 3] >> (end & 7) & 1)
+    return is_boundary(bits, start) and is_boundary(bits, end)
 
 
 def holds_whole_words(text: str, bits: bytes, phrase: str) -> bool:
@@ -28,8 +29,7 @@ def holds_whole_words(text: str, bits: bytes, phrase: str) -> bool:
     size = len(phrase)
     start = text.find(phrase)
     while start >= 0:
-        end = start + size
-        if bits[start >> 3] >> (start & 7) & 1 and bits[end >> 3] >> (end & 7) & 1:
+        if spans_whole_words(bits, start, start + size):
             return True
         start = text.find(phrase, start + 1)
     return False
