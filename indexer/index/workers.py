@@ -34,9 +34,9 @@ from indexer.index.analysis import (
 from indexer.index.duplicates import passage_signature
 from indexer.index.passage_table import PassageRow, ReportRow
 from indexer.index.report_store import save_report
-from indexer.parse import DOCUMENT, Catalogue, counts_as_law, fold_for_matching
+from indexer.parse import Catalogue, fold_for_matching, names_by_kind
 from indexer.pipeline import parse_report
-from indexer.report import EVENT, Report, SkippedFile, UnreadableDocument
+from indexer.report import Report, SkippedFile, UnreadableDocument
 
 # Files per Whoosh segment (about 7,500 passages in the benchmark corpus): a worker holds its segment's
 # postings in memory until it writes them (_TermPool, about 100 postings a passage), so this bounds a
@@ -114,9 +114,10 @@ def _analyse_report(
         folded_text = fold_for_matching(passage.text)
         text_words, text_boundaries = count_words_and_boundaries(folded_text)
         heading_words = count_heading_words(folded_heading)
-        laws = tuple(sorted({citation.name for citation in passage.cited_laws if counts_as_law(citation)}))
-        law_events = tuple(sorted({citation.name for citation in passage.cited_laws if citation.kind == EVENT}))
-        cited_documents = tuple(sorted({citation.name for citation in passage.cited_laws if citation.category == DOCUMENT}))
+        by_kind = names_by_kind(passage.cited_laws)
+        laws = tuple(sorted(by_kind.laws))
+        law_events = tuple(sorted(by_kind.events))
+        cited_documents = tuple(sorted(by_kind.documents))
         document = {
             "passage_id": passage.passage_id,
             "report_id": report.report_id,

@@ -8,7 +8,12 @@ from indexer.parse.catalogue import (
     fields_to_fix,
     load_catalogue,
 )
-from indexer.parse.citation_kinds import DOCUMENT, counts_as_law, is_document_title
+from indexer.parse.citation_kinds import (
+    DOCUMENT,
+    counts_as_law,
+    is_document_title,
+    names_by_kind,
+)
 from indexer.parse.divisions import township_names
 from indexer.parse.frame import find_frame, find_report_year
 from indexer.parse.headings import find_headings
@@ -25,7 +30,7 @@ from indexer.parse.section_types import SECTION_LABELS, assign_top_level_types
 __all__ = [
     "DOCUMENT", "SECTION_LABELS", "UNCATALOGUED", "Catalogue", "assign_top_level_types", "build_passages",
     "build_sections", "catalogue_fix_line", "cite_laws", "counts_as_law", "fields_to_fix", "find_frame",
-    "find_headings", "find_report_year", "fold_for_matching", "is_document_title", "law_catalogue",
+    "find_headings", "find_report_year", "fold_for_matching", "is_document_title", "names_by_kind", "law_catalogue",
     "law_names_for_dictionary", "load_catalogue", "locate_report", "lookup_division", "normalize_text",
     "township_names",
 ]

@@ -7,7 +7,8 @@ of every corpus; a 《段园镇法治建设任务清单》 is a township's own t
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from indexer.report import CITATION, EVENT, LawCitation
 
@@ -50,3 +51,27 @@ def classify_citations(text: str, citations: tuple[LawCitation, ...]) -> tuple[L
 def counts_as_law(citation: LawCitation) -> bool:
     """Whether a citation counts in the law counts and the law facet: a citation proper of a law, not a document."""
     return citation.kind == CITATION and citation.category != DOCUMENT
+
+
+@dataclass(frozen=True)
+class NamesByKind:
+    """The names a passage's citations give, each once (first occurrence first), told apart as /laws counts them."""
+
+    laws: tuple[str, ...]  # citations proper of laws (counts_as_law)
+    documents: tuple[str, ...]  # books and work lists (the DOCUMENT category)
+    events: tuple[str, ...]  # laws named by an event (国家宪法日 → 宪法)
+
+
+def names_by_kind(citations: Iterable[LawCitation]) -> NamesByKind:
+    """Each cited name once, in the group it counts in: a law named twice in a passage is one citation."""
+    laws: dict[str, None] = {}
+    documents: dict[str, None] = {}
+    events: dict[str, None] = {}
+    for citation in citations:
+        if counts_as_law(citation):
+            laws[citation.name] = None
+        if citation.category == DOCUMENT:
+            documents[citation.name] = None
+        if citation.kind == EVENT:
+            events[citation.name] = None
+    return NamesByKind(tuple(laws), tuple(documents), tuple(events))

@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from indexer.parse import DOCUMENT, SECTION_LABELS, counts_as_law
+from indexer.parse import SECTION_LABELS, counts_as_law, names_by_kind
 from indexer.report import EVENT, LawCitation, Passage, Report, Section
 from indexer.search.notices import NoticeText, notices_to_json
 from indexer.search.spreadsheet import csv_lines
@@ -197,8 +197,8 @@ def _export_rows(passages: Iterable) -> Iterator[list]:
         row = exported_passage_to_json(passage)
         row["heading_path"] = " › ".join(row["heading_path"])
         # Each name once; documents and events named after a law in columns of their own, as /laws counts them.
-        citations = passage.cited_laws
-        row["cited_laws"] = "；".join(dict.fromkeys(law.name for law in citations if counts_as_law(law)))
-        row["cited_documents"] = "；".join(dict.fromkeys(law.name for law in citations if law.category == DOCUMENT))
-        row["law_events"] = "；".join(dict.fromkeys(law.name for law in citations if law.kind == EVENT))
+        by_kind = names_by_kind(passage.cited_laws)
+        row["cited_laws"] = "；".join(by_kind.laws)
+        row["cited_documents"] = "；".join(by_kind.documents)
+        row["law_events"] = "；".join(by_kind.events)
         yield [row[column] if row[column] is not None else "" for column in EXPORT_COLUMNS]
