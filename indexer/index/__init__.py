@@ -29,7 +29,8 @@ from indexer.index.report_store import (
     load_report,
     load_report_metadata,
 )
-from indexer.index.schema import FACETS, HEADING_BOOST, BigramPostings, PassageTable
+from indexer.index.schema import FACETS, HEADING_BOOST, PassageTable
+from indexer.index.table_file import BigramPostings
 
 if TYPE_CHECKING:
     from indexer.index.build import (

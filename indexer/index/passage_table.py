@@ -3,8 +3,6 @@ that exact matching reads, and the bigram postings that narrow the candidates; a
 """
 from __future__ import annotations
 
-import marshal
-import os
 import time
 from array import array
 from dataclasses import dataclass, replace
@@ -14,14 +12,8 @@ from whoosh import index as whoosh_index
 
 from indexer.index.analysis import match_keys
 from indexer.index.duplicates import NO_GROUP
-from indexer.index.schema import (
-    INDEX_FORMAT,
-    POSTING_TYPE,
-    TABLE_COLUMNS,
-    TABLE_FILE,
-    BigramPostings,
-    PassageTable,
-)
+from indexer.index.schema import INDEX_FORMAT, TABLE_FILE, PassageTable
+from indexer.index.table_file import BigramPostings, read_table_file, write_table_file
 
 
 @dataclass(frozen=True)
@@ -157,49 +149,22 @@ def add_postings(postings: dict[str, array], document_number: int, match_text: s
     for key in match_keys(match_text):
         found = postings.get(key)
         if found is None:
-            postings[key] = array(POSTING_TYPE, (document_number,))
+            postings[key] = array("I", (document_number,))
         else:
             found.append(document_number)
 
 
 def write_table(path: Path, table: PassageTable, postings: dict[str, array]) -> None:
-    """Write the table in the layout schema.py describes, record by record, so no copy of it all is made."""
-    keys = list(postings)
-    with open(path, "wb") as file:
-        marshal.dump({"format": INDEX_FORMAT, "columns": TABLE_COLUMNS}, file)
-        for name in TABLE_COLUMNS:
-            marshal.dump(getattr(table, name), file)
-        marshal.dump(keys, file)
-        marshal.dump([len(postings[key]) for key in keys], file)
-        for key in keys:
-            file.write(postings[key])
-        file.flush()
-        os.fsync(file.fileno())
-
+    """Write the table and its bigram postings in the layout table_file.py describes."""
+    write_table_file(path, table, postings)
 
 
 def read_passage_table(
     generation_dir: Path, with_postings: bool = True
 ) -> tuple[PassageTable, BigramPostings | None] | None:
-    """The passage table of a generation and its bigram postings, or None when missing or of another format."""
-    expected = {"format": INDEX_FORMAT, "columns": TABLE_COLUMNS}
-    try:
-        with open(Path(generation_dir) / TABLE_FILE, "rb") as file:
-            if marshal.load(file) != expected:
-                return None
-            table = PassageTable(**{name: marshal.load(file) for name in TABLE_COLUMNS})
-            if not with_postings:
-                return table, None
-            keys, counts = marshal.load(file), marshal.load(file)
-            data = file.read()
-    except (OSError, EOFError, ValueError, TypeError):
+    """The passage table of a generation (mapped) and its bigram postings, or None when missing or of another format."""
+    found = read_table_file(Path(generation_dir) / TABLE_FILE)
+    if found is None:
         return None
-    spans: dict[str, tuple[int, int]] = {}
-    start = 0
-    size = array(POSTING_TYPE).itemsize
-    for key, count in zip(keys, counts):
-        spans[key] = (start, start + count * size)
-        start += count * size
-    if start != len(data):
-        return None
-    return table, BigramPostings(spans, data)
+    table, postings = found
+    return table, postings if with_postings else None

@@ -9,8 +9,7 @@ signatures (signatures.bin, see duplicates.py) for the next build, which hashes 
 """
 from __future__ import annotations
 
-from array import array
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from whoosh import fields as whoosh_fields
@@ -19,7 +18,7 @@ from whoosh.system import pack_uint
 from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.bin"
@@ -75,70 +74,51 @@ def passage_schema() -> whoosh_fields.Schema:
 
 @dataclass(frozen=True)
 class PassageTable:
-    """The passage table of one generation: lists indexed by Whoosh document number, then by report row.
+    """The passage table of one generation: columns indexed by Whoosh document number, then by report row.
 
+    A build assembles it as lists; read from a generation, each column is a read-only sequence over the
+    memory-mapped file (columns.py), with its numpy arrays for whole-column work.
     A deleted document keeps its number with report row -1, an empty text and no bigrams.
     """
 
     format: int
     document_count: int
-    passage_ids: list[str]
-    report_rows: list[int]
-    section_types: list[str]
-    laws: list[tuple[str, ...]]  # canonical names cited in each passage (citations of laws only)
-    law_events: list[tuple[str, ...]]  # laws each passage names an event after (宪法宣传周 → 中华人民共和国宪法)
-    documents: list[tuple[str, ...]]  # books and work lists each passage cites (《段园镇法治建设任务清单》)
+    passage_ids: Sequence[str]
+    report_rows: Sequence[int]
+    section_types: Sequence[str]
+    laws: Sequence[tuple[str, ...]]  # canonical names cited in each passage (citations of laws only)
+    law_events: Sequence[tuple[str, ...]]  # laws each passage names an event after (宪法宣传周 → 中华人民共和国宪法)
+    documents: Sequence[tuple[str, ...]]  # books and work lists each passage cites (《段园镇法治建设任务清单》)
     # The document number of the leader of the passage's near-duplicate group, or -1 when no other
     # report holds a near-copy (see duplicates.py).
-    duplicate_groups: list[int]
-    match_texts: list[str]  # folded heading path and text, joined by a line break
-    heading_ends: list[int]  # where the heading path ends in the match text (at that line break)
+    duplicate_groups: Sequence[int]
+    match_texts: Sequence[str]  # folded heading path and text, joined by a line break
+    heading_ends: Sequence[int]  # where the heading path ends in the match text (at that line break)
     # Where the jieba words of the match text begin and end, as bits (analysis.boundary_bits): a match of whole
     # words has a boundary at both ends (法治 in 推进|法治|建设), one cutting through words does not (依法|治理).
-    word_boundaries: list[bytes]
-    text_lengths: list[int]  # jieba words in the text, for BM25
-    heading_lengths: list[int]
+    word_boundaries: Sequence[bytes]
+    text_lengths: Sequence[int]  # jieba words in the text, for BM25
+    heading_lengths: Sequence[int]
     law_labels: dict[str, str]  # canonical name → short label (of laws, events' laws and documents)
-    report_ids: list[str]
-    titles: list[str]
-    townships: list[str]
-    counties: list[str]
-    cities: list[str]
-    provinces: list[str]
-    years: list[int | None]
-    source_paths: list[str]  # relative to the corpus folder
-    source_hashes: list[str]  # of the file and its catalogue entry, to skip unchanged files
-    content_hashes: list[str]  # Report.content_hash: the version of the report kept in the report store
-    report_warnings: list[tuple[str, ...]]  # Report.warnings: what extraction was unsure of
-    dates: list[str]  # the report date, ISO yyyy-mm-dd, "" when unknown
+    report_ids: Sequence[str]
+    titles: Sequence[str]
+    townships: Sequence[str]
+    counties: Sequence[str]
+    cities: Sequence[str]
+    provinces: Sequence[str]
+    years: Sequence[int | None]
+    source_paths: Sequence[str]  # relative to the corpus folder
+    source_hashes: Sequence[str]  # of the file and its catalogue entry, to skip unchanged files
+    content_hashes: Sequence[str]  # Report.content_hash: the version of the report kept in the report store
+    report_warnings: Sequence[tuple[str, ...]]  # Report.warnings: what extraction was unsure of
+    dates: Sequence[str]  # the report date, ISO yyyy-mm-dd, "" when unknown
     # When each report's version (content hash) was first indexed, seconds since the epoch; kept across
     # incremental builds and rebuilds while the version is unchanged, for the feeds' newest-first order.
-    indexed_at: list[float]
+    indexed_at: Sequence[float]
     # Report id → (source hash, path, reason) of files that could not be indexed, so an unchanged broken
     # file is reported again without parsing it again.
     skipped_files: dict[str, tuple[str, str, str]]
 
 
-# The table file holds one marshal record per column, in this order, after a header record
-# {"format": INDEX_FORMAT, "columns": TABLE_COLUMNS}; then the bigram keys, the number of documents
-# under each, and finally all document numbers as packed unsigned 32-bit integers, key after key.
+# The fields of the table, in order (table_file.py says how each is kept on disk).
 TABLE_COLUMNS = tuple(item.name for item in fields(PassageTable))
-POSTING_TYPE = "I"
-
-
-@dataclass(frozen=True)
-class BigramPostings:
-    """Bigram → the documents whose match text holds it, ascending, packed in one buffer."""
-
-    spans: dict[str, tuple[int, int]]  # byte offsets into `data`
-    data: bytes
-
-    def documents(self, key: str) -> memoryview:
-        """The document numbers under a bigram (empty when no document has it)."""
-        start, end = self.spans.get(key, (0, 0))
-        return memoryview(self.data)[start:end].cast(POSTING_TYPE)
-
-    def count(self, key: str) -> int:
-        """How many documents hold the bigram."""
-        start, end = self.spans.get(key, (0, 0))
-        return (end - start) // array(POSTING_TYPE).itemsize
