@@ -38,7 +38,7 @@ def find_passage(index: SearchIndex, passage_id: str) -> tuple[dict, Passage] | 
     rows = index._cache.get("passage_rows_by_id")
     if rows is None:
         table = index.table
-        rows = {table.passage_ids[row]: row for row in index.live_rows}
+        rows = {table.passage_ids[row]: row for row in index.live_rows.tolist()}
         index._cache["passage_rows_by_id"] = rows
     row = rows.get(passage_id)
     if row is None:

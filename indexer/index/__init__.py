@@ -4,6 +4,7 @@ bigram postings, near-duplicate groups, the stored reports), switched in only wh
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from indexer.index.columns import CodedColumn, Column, NumberColumn, TextColumn, TupleColumn
 from indexer.index.analysis import count_rank_words, is_boundary, phrase_keys, segmenter
 from indexer.index.duplicates import (
     BOILERPLATE_REPORTS,
@@ -57,7 +58,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "BOILERPLATE_REPORTS", "FACETS", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
     "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "BuildError", "BuildLocked", "BuildProgress",
-    "BuildSummary", "PassageTable", "ReportWarnings", "SkippedFile", "build_index", "comparable_text",
+    "BuildSummary", "CodedColumn", "Column", "NumberColumn", "PassageTable", "TextColumn", "TupleColumn", "ReportWarnings", "SkippedFile", "build_index", "comparable_text",
     "count_other_reports", "count_rank_words", "current_generation", "hold_for_reading", "is_boundary", "is_safe_report_id",
     "load_report", "load_report_metadata", "passage_signature", "phrase_keys", "read_passage_table",
     "report_warnings", "segmenter", "stop_reading",

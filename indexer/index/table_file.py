@@ -221,9 +221,10 @@ def _mapped_table(header: dict, mapped: mmap.mmap) -> tuple[PassageTable, Bigram
             columns[name] = CodedColumn(array(column["codes"]), column["names"])
         elif kind == "tuple":
             columns[name] = TupleColumn(array(column["offsets"]), array(column["codes"]), column["names"])
+        elif kind == "text":
+            columns[name] = TextColumn(array(column["offsets"]), blob(column["blob"]), mapped, column["blob"][0])
         else:
-            made = TextColumn if kind == "text" else BlobColumn
-            columns[name] = made(array(column["offsets"]), blob(column["blob"]))
+            columns[name] = BlobColumn(array(column["offsets"]), blob(column["blob"]))
     table = PassageTable(
         format=header["format"],
         document_count=header["document_count"],

@@ -88,7 +88,7 @@ def duplicate_overview(
         groups_total=len(groups),
         passages_total=len(index.live_rows),
         passages_in_groups=sum(len(rows) for rows in groups.values()),
-        boilerplate_passages=sum(1 for row in index.live_rows if index.duplicate_reports[row] >= BOILERPLATE_REPORTS),
+        boilerplate_passages=sum(1 for row in index.live_rows.tolist() if index.duplicate_reports[row] >= BOILERPLATE_REPORTS),
         page=page,
         per_page=per_page,
         groups=tuple(
@@ -134,7 +134,7 @@ def report_shares(index: SearchIndex) -> tuple[ReportShare, ...]:
         table = index.table
         characters = [0] * len(table.report_ids)
         copied = [0] * len(table.report_ids)
-        for row in index.live_rows:
+        for row in index.live_rows.tolist():
             # The match text is the folded heading path, a line break, then the folded passage text.
             length = len(table.match_texts[row]) - table.heading_ends[row] - 1
             report_row = table.report_rows[row]
@@ -153,7 +153,7 @@ def report_shares(index: SearchIndex) -> tuple[ReportShare, ...]:
                 copied_characters=copied[report_row],
                 share=round(copied[report_row] / characters[report_row], 4) if characters[report_row] else 0.0,
             )
-            for report_row in sorted(set(table.report_rows[row] for row in index.live_rows))
+            for report_row in sorted(set(table.report_rows[row] for row in index.live_rows.tolist()))
         ]
         index._cache[key] = tuple(sorted(shares, key=lambda share: (-share.share, -share.copied_characters, share.report_id)))
     return index._cache[key]
@@ -163,7 +163,7 @@ def copies_in_report(index: SearchIndex, report_id: str) -> dict[str, int]:
     """Per passage of a report, how many other reports hold a near-copy of it (passages without any left out)."""
     rows = _rows_by_report(index).get(report_id, ())
     return {
-        index.table.passage_ids[row]: index.duplicate_reports[row] for row in rows if index.duplicate_reports[row]
+        index.table.passage_ids[row]: int(index.duplicate_reports[row]) for row in rows if index.duplicate_reports[row]
     }
 
 
@@ -173,7 +173,7 @@ def _groups(index: SearchIndex) -> dict[int, list[int]]:
     if key not in index._cache:
         table = index.table
         groups: dict[int, list[int]] = {}
-        for row in index.live_rows:
+        for row in index.live_rows.tolist():
             leader = table.duplicate_groups[row]
             if leader != NO_GROUP:
                 groups.setdefault(leader, []).append(row)
@@ -190,7 +190,7 @@ def _groups(index: SearchIndex) -> dict[int, list[int]]:
 def _rows_by_passage(index: SearchIndex) -> dict[str, int]:
     key = "rows by passage id"
     if key not in index._cache:
-        index._cache[key] = {index.table.passage_ids[row]: row for row in index.live_rows}
+        index._cache[key] = {index.table.passage_ids[row]: row for row in index.live_rows.tolist()}
     return index._cache[key]
 
 
@@ -199,7 +199,7 @@ def _rows_by_report(index: SearchIndex) -> dict[str, list[int]]:
     if key not in index._cache:
         table = index.table
         rows: dict[str, list[int]] = {}
-        for row in index.live_rows:
+        for row in index.live_rows.tolist():
             rows.setdefault(table.report_ids[table.report_rows[row]], []).append(row)
         index._cache[key] = rows
     return index._cache[key]
@@ -212,7 +212,7 @@ def _group(index: SearchIndex, leader: int, rows: list[int], page: int, per_page
     shown = rows[(page - 1) * per_page:page * per_page]
     return DuplicateGroup(
         passage_id=index.table.passage_ids[leader],
-        reports=index.duplicate_reports[leader] + 1,
+        reports=int(index.duplicate_reports[leader]) + 1,
         passages=len(rows),
         representative=_member(index, leader, stored),
         text=stored.get("text", ""),

@@ -164,7 +164,7 @@ def law_detail(index: SearchIndex, name: str, page: int = 1, per_page: int = 20)
     table = index.table
     column = "documents" if name in _all_summaries(index, "documents") and name not in _all_summaries(index) else "laws"
     cited_in = getattr(table, column)
-    rows = [row for row in index.live_rows if name in cited_in[row]]
+    rows = [row for row in index.live_rows.tolist() if name in cited_in[row]]
     summary = _all_summaries(index, column).get(name) or _summary(index, name, {})
     entry = law_catalogue().resolve(name)
     passages = Counter(table.section_types[row] for row in rows)
@@ -221,7 +221,7 @@ def _all_summaries(index: SearchIndex, column: str = "laws") -> dict[str, LawSum
         cited_in = getattr(table, column)
         # (law, report row) → passages of that report citing the law
         by_report: dict[str, Counter] = {}
-        for row in index.live_rows:
+        for row in index.live_rows.tolist():
             laws = cited_in[row]
             if laws:
                 report_row = table.report_rows[row]

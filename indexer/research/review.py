@@ -273,7 +273,7 @@ def _facts(index: SearchIndex) -> dict[int, _Facts]:
     if key not in index._cache:
         table = index.table
         rows_of: dict[int, list[int]] = {}
-        for row in index.live_rows:
+        for row in index.live_rows.tolist():
             rows_of.setdefault(table.report_rows[row], []).append(row)
         index._cache[key] = {report_row: _report_facts(index, report_row, rows) for report_row, rows in rows_of.items()}
     return index._cache[key]

@@ -96,7 +96,7 @@ def repeating_townships(index: SearchIndex) -> tuple[RepeatingTownship, ...]:
     if key not in index._cache:
         table = index.table
         problems: dict[int, set[int]] = {}  # report row → groups of its problems passages
-        for row in index.live_rows:
+        for row in index.live_rows.tolist():
             if table.section_types[row] == "problems" and table.duplicate_groups[row] != NO_GROUP:
                 problems.setdefault(table.report_rows[row], set()).add(table.duplicate_groups[row])
         found = []
@@ -152,7 +152,7 @@ def _reports_by_place(index: SearchIndex) -> dict[tuple[str, str], list[int]]:
     if key not in index._cache:
         table = index.table
         places: dict[tuple[str, str], set[int]] = {}
-        for row in index.live_rows:
+        for row in index.live_rows.tolist():
             report_row = table.report_rows[row]
             if table.townships[report_row]:
                 places.setdefault((table.townships[report_row], table.counties[report_row]), set()).add(report_row)
@@ -193,7 +193,7 @@ def _folded_passages(index: SearchIndex, report_rows: set[int]) -> dict[int, lis
     """Report row → (passage id, section type, folded text) of its passages, in document order."""
     table = index.table
     found: dict[int, list[tuple[str, str, str]]] = {row: [] for row in report_rows}
-    for row in index.live_rows:
+    for row in index.live_rows.tolist():
         report_row = table.report_rows[row]
         if report_row in found:
             found[report_row].append((table.passage_ids[row], table.section_types[row], table.match_texts[row][table.heading_ends[row] + 1:]))

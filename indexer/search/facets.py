@@ -3,10 +3,10 @@ with the other facets' filters only (so ticking a year leaves the other years' c
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
+
+import numpy as np
 
 from indexer.index import FACETS
 from indexer.parse import SECTION_LABELS, fold_for_matching
@@ -24,32 +24,30 @@ class FacetValue:
     reports: int
 
 
-def apply_filters(index: SearchIndex, rows: list[int], filters: SearchFilters) -> tuple[list[int], dict[str, list[int]]]:
+def apply_filters(
+    index: SearchIndex, rows: np.ndarray, filters: SearchFilters
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The rows passing every filter, and for each facet the rows passing every filter but its own."""
     allowed = {name: _allowed_rows(index, name, filters) for name in FACETS}
-    allowed = {name: rows_set for name, rows_set in allowed.items() if rows_set is not None}
+    allowed = {name: mask for name, mask in allowed.items() if mask is not None}
     if not allowed:
         return rows, {name: rows for name in FACETS}
 
-    def keep(names: list[str]) -> list[int]:
+    def keep(names: list[str]) -> np.ndarray:
         if not names:
             return rows
-        sets = sorted((allowed[name] for name in names), key=len)
-        if rows is index.live_rows:
-            # Browsing: the filters alone decide, so intersect them instead of walking every passage.
-            return sorted(sets[0].intersection(*sets[1:]))
-        kept = rows
-        for rows_set in sets:
-            kept = list(filter(rows_set.__contains__, kept))
-        return kept
+        passing = allowed[names[0]][rows]
+        for name in names[1:]:
+            passing &= allowed[name][rows]
+        return rows[passing]
 
     passing = keep(list(allowed))
     by_facet = {name: keep([other for other in allowed if other != name]) for name in allowed}
     return passing, {name: by_facet.get(name, passing) for name in FACETS}
 
 
-def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> frozenset[int] | None:
-    """The documents a facet's filter lets through (its values ORed), or None when the facet is not filtered."""
+def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> np.ndarray | None:
+    """Per document, whether a facet's filter lets it through (its values ORed); None when not filtered."""
     if name == "year":
         values = tuple(filters.year)
     else:
@@ -57,37 +55,38 @@ def _allowed_rows(index: SearchIndex, name: str, filters: SearchFilters) -> froz
     if not values:
         return None
 
-    def allowed() -> frozenset[int]:
-        table = index.table
+    def allowed() -> np.ndarray:
+        if name == "law":
+            laws = index.table.laws
+            wanted = [code for code, law in enumerate(laws.names) if fold_for_matching(law) in values]
+            mask = np.zeros(len(index.live), dtype=bool)
+            cited = np.flatnonzero(np.isin(laws.codes, wanted))
+            # The row of each citation: the offsets are ascending, so a search of them finds it.
+            mask[np.searchsorted(laws.offsets, cited, side="right") - 1] = True
+            return mask & index.live
+        codes = index.facet_codes[name]
         if name == "year":
-            column = index.row_values["year"]
-            found = [
-                row for row in index.live_rows if column[row] and any(years.includes(int(column[row])) for years in values)
-            ]
-        elif name == "section_type":
-            found = [row for row in index.live_rows if table.section_types[row] in values]
-        elif name == "law":
-            wanted = set(values)
-            laws = table.laws
-            found = [
-                row for row in index.live_rows if laws[row] and not wanted.isdisjoint(map(fold_for_matching, laws[row]))
-            ]
+            wanted = [code for code, year in enumerate(codes.names) if year and any(r.includes(int(year)) for r in values)]
         else:
-            column = index.row_values[name]
-            wanted_values = {value for value in set(column) if fold_for_matching(value) in values}
-            found = [row for row in index.live_rows if column[row] in wanted_values]
-        return frozenset(found)
+            wanted = [code for code, value in enumerate(codes.names) if value and fold_for_matching(value) in values]
+        return _code_mask(codes.rows, wanted) & index.live
 
     return index.filter_cache.get_or_make((name, values), allowed)
+
+
+def _code_mask(codes: np.ndarray, wanted: list[int]) -> np.ndarray:
+    lookup = np.zeros(int(codes.max(initial=0)) + 1, dtype=bool)
+    lookup[[code for code in wanted if code < len(lookup)]] = True
+    return lookup[codes]
 
 
 def facet_values(
     index: SearchIndex,
     name: str,
-    rows: list[int],
+    rows: np.ndarray,
     filters: SearchFilters,
     limit: int | None,
-    report_sets: dict[int, set[int]],
+    report_sets: dict[int, np.ndarray],
 ) -> tuple[FacetValue, ...]:
     """A facet's values over the rows, most passages first, cut to `limit` but keeping the selected values."""
     if rows is index.live_rows:
@@ -95,53 +94,69 @@ def facet_values(
         key = ("all counts", name)
         if key not in index._cache:
             index._cache[key] = _facet_counts(index, name, rows, report_sets)
-        counts, reports = index._cache[key]
+        names, counts, reports = index._cache[key]
     else:
-        counts, reports = _facet_counts(index, name, rows, report_sets)
-    ordered = sorted(counts, key=lambda value: (-counts[value], -reports[value], value))
-    shown = ordered if limit is None else ordered[:limit]
+        names, counts, reports = _facet_counts(index, name, rows, report_sets)
+    present = np.flatnonzero(counts)
+    present = present[[bool(names[code]) for code in present.tolist()]] if len(present) else present
+    # Most passages, then most reports, then the value: names are in alphabetical order, so by code.
+    order = present[np.lexsort((present, -reports[present], -counts[present]))]
+    shown_codes = order.tolist() if limit is None else order[:limit].tolist()
+    shown = [names[code] for code in shown_codes]
+    counted = {names[code]: code for code in order.tolist()}
     if name == "year":
-        selected = [value for value in ordered if any(year_range.includes(int(value)) for year_range in filters.year)]
+        selected = [names[code] for code in order.tolist() if any(r.includes(int(names[code])) for r in filters.year)]
     else:
         selected = list(getattr(filters, name))
-    shown += [value for value in selected if value not in shown and value in counts]
+    shown += [value for value in selected if value not in shown and value in counted]
     labels = _labeller(index, name)
-    values = tuple(FacetValue(value, labels(value), counts[value], reports[value]) for value in shown)
-    missing = tuple(FacetValue(value, labels(value), 0, 0) for value in selected if value not in counts)
+    values = tuple(
+        FacetValue(value, labels(value), int(counts[counted[value]]), int(reports[counted[value]])) for value in shown
+    )
+    missing = tuple(FacetValue(value, labels(value), 0, 0) for value in selected if value not in counted)
     return values + missing
 
 
 def _facet_counts(
-    index: SearchIndex, name: str, rows: list[int], report_sets: dict[int, set[int]]
-) -> tuple[Counter, Counter]:
-    """Passages and distinct reports per facet value; passages without a value count for none.
+    index: SearchIndex, name: str, rows: np.ndarray, report_sets: dict[int, np.ndarray]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The facet's value names, and per value code its passages and distinct reports among the rows.
 
-    Counting runs in C (Counter over map and zip); a Python loop per hit would cost several times more.
+    Counted with numpy (bincount over the codes of the rows); passages without a value count for none.
     """
-    table = index.table
-    report_count = max(len(table.report_ids), 1)
-    if name == "section_type":
-        counts = Counter(map(table.section_types.__getitem__, rows))
-        numbers = Counter(map(report_count.__rfloordiv__, set(map(index.section_pairs.__getitem__, rows))))
-        reports = Counter({index.section_names[number]: count for number, count in numbers.items()})
-    elif name == "law":
-        citing = list(filter(table.laws.__getitem__, rows))
-        counts = Counter(chain.from_iterable(map(table.laws.__getitem__, citing)))
-        pairs = set(chain.from_iterable(map(index.law_pairs.__getitem__, citing)))
-        numbers = Counter(map(report_count.__rfloordiv__, pairs))
-        reports = Counter({index.law_names[number]: count for number, count in numbers.items()})
+    report_count = max(index.report_count, 1)
+    if name == "law":
+        laws = index.table.laws
+        starts, ends = laws.offsets[rows], laws.offsets[rows + 1]
+        lengths = (ends - starts).astype(np.int64)
+        citing = lengths > 0
+        starts, lengths = starts[citing], lengths[citing]
+        # Every citation of the rows: the codes between each row's offsets, gathered at once.
+        total = int(lengths.sum())
+        firsts = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        codes = laws.codes[firsts].astype(np.int64)
+        names = list(laws.names)
+        counts = np.bincount(codes, minlength=len(names))
+        pairs = np.unique(codes * report_count + np.repeat(index.report_rows[rows[citing]], lengths))
+        reports = np.bincount(pairs // report_count, minlength=len(names))
+        return names, counts, reports
+    codes = index.facet_codes[name]
+    names = codes.names
+    counts = np.bincount(codes.rows[rows], minlength=len(names))
+    if codes.reports is not None:
+        reports = np.bincount(codes.reports[reports_of(index, rows, report_sets)], minlength=len(names))
     else:
-        counts = Counter(map(index.row_values[name].__getitem__, rows))
-        reports = Counter(map(index.report_values[name].__getitem__, reports_of(index, rows, report_sets)))
-    counts.pop("", None)
-    reports.pop("", None)
-    return counts, reports
+        pairs = np.unique(codes.rows[rows].astype(np.int64) * report_count + index.report_rows[rows])
+        reports = np.bincount(pairs // report_count, minlength=len(names))
+    return names, counts, reports
 
 
-def reports_of(index: SearchIndex, rows: list[int], report_sets: dict[int, set[int]]) -> set[int]:
-    """The report rows of some documents, remembered per list of rows for the rest of one search."""
+def reports_of(index: SearchIndex, rows: np.ndarray, report_sets: dict[int, np.ndarray]) -> np.ndarray:
+    """The distinct report rows of some documents, remembered per array of rows for the rest of one search."""
     if id(rows) not in report_sets:
-        report_sets[id(rows)] = set(map(index.table.report_rows.__getitem__, rows))
+        seen = np.zeros(max(index.report_count, 1), dtype=bool)
+        seen[index.report_rows[rows]] = True
+        report_sets[id(rows)] = np.flatnonzero(seen)
     return report_sets[id(rows)]
 
 

@@ -20,7 +20,7 @@ from indexer.search.matching import matching_rows, without_boilerplate
 from indexer.search.notices import Notice, make_notice
 from indexer.search.opened_index import SearchIndex, passage_fields
 from indexer.search.query import SearchFilters, parse_query
-from indexer.search.ranking import bm25_scores, ordered_rows
+from indexer.search.ranking import Scores, bm25_scores, ordered_rows
 from indexer.search.snippets import make_snippet
 from indexer.search.word_matching import (
     folded_groups,
@@ -189,7 +189,7 @@ def _hit(
     index: SearchIndex,
     row: int,
     stored: dict,
-    scores: dict[int, float],
+    scores: Scores | None,
     phrases: tuple[str, ...],
     snippet_length: int,
     crosses_words: Callable[[int], bool] | None = None,
@@ -201,9 +201,9 @@ def _hit(
         city=index.table.cities[index.table.report_rows[row]],
         heading_path=tuple(stored.get("heading_path", ())),
         snippet=make_snippet(stored.get("text", ""), phrases, snippet_length),
-        score=round(scores.get(row, 0.0), 4),
+        score=round(scores.get(row) if scores is not None else 0.0, 4),
         url=passage_url(fields["report_id"], fields["passage_id"]),
-        duplicate_reports=index.duplicate_reports[row],
+        duplicate_reports=int(index.duplicate_reports[row]),
         across_words=crosses_words is not None and crosses_words(row),
     )
 

@@ -6,6 +6,8 @@ of them, starts and ends on such a boundary: 法治 in 推进|法治|建设 does
 """
 from __future__ import annotations
 
+import numpy as np
+
 from indexer.index import is_boundary
 from indexer.parse import fold_for_matching
 from indexer.search.opened_index import SearchIndex
@@ -41,8 +43,9 @@ def matches_whole_words(index: SearchIndex, row: int, groups: tuple[tuple[str, .
     return all(any(holds_whole_words(text, bits, phrase) for phrase in group) for group in groups)
 
 
-def whole_word_rows(index: SearchIndex, rows: list[int], groups: tuple[tuple[str, ...], ...]) -> list[int]:
+def whole_word_rows(index: SearchIndex, rows: np.ndarray, groups: tuple[tuple[str, ...], ...]) -> np.ndarray:
     """The rows that match as whole words, in their order (all rows when there are no groups, as when browsing)."""
     if not groups:
         return rows
-    return [row for row in rows if matches_whole_words(index, row, groups)]
+    keep = np.fromiter((matches_whole_words(index, row, groups) for row in rows.tolist()), dtype=bool, count=len(rows))
+    return rows[keep]
