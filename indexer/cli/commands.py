@@ -273,7 +273,9 @@ def _serve_in_this_process(settings: Settings, arguments: argparse.Namespace) ->
     except PortUnavailable as problem:  # taken while the index was built
         print(problem, file=sys.stderr)
         return 1
-    print(f"Serving fazhi-search at http://{arguments.host}:{server.effective_port}/ (Ctrl-C to stop).", flush=True)
+    # A host with several addresses (localhost: 127.0.0.1 and ::1) gets a server per address, which has no one port.
+    port = getattr(server, "effective_port", arguments.port)
+    print(f"Serving fazhi-search at http://{arguments.host}:{port}/ (Ctrl-C to stop).", flush=True)
     server.run()
     return 0
 
