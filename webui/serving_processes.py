@@ -46,8 +46,8 @@ class _Place:
     number: int
     process: multiprocessing.process.BaseProcess | None = None
     started_at: float = 0.0
-    quick_deaths: int = 0
-    start_at: float | None = 0.0
+    quick_deaths: int = 0  # deaths in a row within _QUICK_DEATH_SECONDS of the start: each doubles the next delay
+    start_at: float | None = 0.0  # when to start the next process; None while one runs
 
 
 def serve_in_processes(settings: Settings, listener: socket.socket, workers: int, threads: int) -> int:
