@@ -1,7 +1,7 @@
 """Load test: concurrent clients on a running `fazhi serve`, a realistic mix of requests, for a fixed time.
 
-    fazhi serve --corpus bench/out/corpus_10000 --index bench/out/index_10000 --port 5055 &
-    python bench/load_test.py --url http://127.0.0.1:5055 --clients 20 --seconds 30
+    fazhi serve --corpus bench/out/corpus_10000 --index bench/out/index_10000 --port 5055 --workers 2 &
+    python bench/load_test.py --url http://127.0.0.1:5055 --clients 20 --seconds 30 --server-pid $!
 
 Only loopback addresses are accepted. Each client loops: a search page, its JSON twin, a filtered search
 (township / year / section / law), the next page, a report page reached from a hit; with `--think S` it waits
@@ -10,7 +10,9 @@ clients loop over the heaviest requests a user can send (whole exports, concorda
 characters sorted by context, trends, the coverage grid), reading each response to its end, while the others
 search. Prints throughput, p50/p95 latency per kind and overall, the heavy requests refused as busy (503 with
 Retry-After: the server lets only a few run at once, by design) and the count of errors (any other status
-than 200, or a failure).
+than 200, or a failure). With `--server-pid` (the pid of `fazhi serve`), it also prints the memory of each process
+of the server (the supervisor, each serving process, heavy workers) at the end: RSS, and PSS and USS, which
+count the index's pages that several serving processes map only once.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from measure import percentile  # noqa: E402
+from measure import memory_megabytes, percentile, process_tree  # noqa: E402
 from workload import read_queries  # noqa: E402
 
 HEAVY = (
@@ -122,6 +124,29 @@ def wait_until_serving(host: str, port: int, seconds: float = 600) -> None:
     raise SystemExit(f"Nothing answered at {host}:{port} within {seconds:.0f} s; is `fazhi serve` running?")
 
 
+def print_server_memory(server_pid: int) -> None:
+    """Each process of the server with its command line's end, and RSS / PSS / USS in MB; then the sums."""
+    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+    roles = {}
+    for pid in process_tree(server_pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except FileNotFoundError:
+            continue
+        # Serving processes are forked (the same command line); heavy workers and helpers are multiprocessing's.
+        roles[pid] = "heavy or helper" if "multiprocessing" in command else "serving"
+    if list(roles.values()).count("serving") > 1:
+        roles[server_pid] = "supervisor"
+    for pid, role in roles.items():
+        memory = memory_megabytes(pid)
+        if not memory:
+            continue
+        print(f"  pid {pid:>7} {role:<15} RSS {memory['rss']:7.1f}  PSS {memory['pss']:7.1f}  USS {memory['uss']:7.1f} MB")
+        for key in totals:
+            totals[key] += memory[key]
+    print(f"  {'server in all':<27} RSS {totals['rss']:7.1f}  PSS {totals['pss']:7.1f}  USS {totals['uss']:7.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:5000", help="the running server (loopback only)")
@@ -130,6 +155,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0, help="average seconds a searching client waits after each response (0: none)")
     parser.add_argument("--heavy", type=int, default=0, help="clients sending only heavy requests, beside the others")
     parser.add_argument("--queries", type=Path, default=None, help="queries file (default: the shared workload's)")
+    parser.add_argument("--server-pid", type=int, default=None, help="pid of `fazhi serve`, to print its processes' memory at the end")
     arguments = parser.parse_args()
     address = urlsplit(arguments.url)
     if address.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -162,6 +188,8 @@ def main() -> None:
     values = [ms for _, ms in timings]
     if values:
         print(f"  {'all':<16} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
+    if arguments.server_pid:
+        print_server_memory(arguments.server_pid)
     for error in errors[:10]:
         print("  error:", error)
     sys.exit(1 if errors else 0)

@@ -30,6 +30,36 @@ def tree_rss_kilobytes(root_pid: int) -> int:
     return total
 
 
+def process_tree(root_pid: int) -> list[int]:
+    """A process and all its descendants, parents first."""
+    found, pending = [], [root_pid]
+    while pending:
+        pid = pending.pop(0)
+        found.append(pid)
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return found
+
+
+def memory_megabytes(pid: int) -> dict[str, float]:
+    """A process's resident (RSS), proportional (PSS: shared pages divided among their users) and unique (USS: its
+    private pages) memory in MB, from /proc/PID/smaps_rollup; empty once it is gone. Pages of a file two processes
+    map count in full in each one's RSS, but once in the sum of their PSS."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return {}
+    fields = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:] if line.endswith("kB")}
+    return {
+        "rss": fields.get("Rss", 0) / 1024,
+        "pss": fields.get("Pss", 0) / 1024,
+        "uss": (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024,
+    }
+
+
 def run_measured(arguments: list[str], cwd: Path | None = None) -> tuple[dict, float, int]:
     """Run `python ARGUMENTS` in a child that prints one JSON object; -> (that object, wall s, peak tree RSS MB)."""
     started = time.perf_counter()

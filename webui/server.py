@@ -1,4 +1,5 @@
-"""Serving the app on waitress: the address checked before anything else starts, and a sentence when it is taken.
+"""Serving the app on waitress: the address checked before anything else starts, and a sentence when it is taken;
+for several serving processes, the one listening socket they share.
 
 `OSError: [Errno 98] Address already in use` tells an operator little; they need to hear which port is
 busy and how to pick another.
@@ -11,6 +12,10 @@ import socket
 
 import waitress
 from flask import Flask
+
+
+# waitress's default backlog: connections the system queues before a process accepts them.
+_BACKLOG = 1024
 
 
 class PortUnavailable(Exception):
@@ -39,6 +44,33 @@ def create_server(app: Flask, host: str, port: int, threads: int):
         return waitress.create_server(app, host=host, port=port, threads=threads, ident="fazhi-search")
     except OSError as error:
         raise PortUnavailable(_sentence(host, port, error)) from None
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port and listening (port 0: any free port), for serving processes to share;
+    raises PortUnavailable with a sentence."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise PortUnavailable(f"The address {host} is not known here; use --host 127.0.0.1 (this machine only).") from None
+    listener = socket.socket(family, kind, protocol)
+    try:
+        # As waitress sets its own sockets up.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        listener.bind(address)
+        listener.listen(_BACKLOG)
+    except OSError as error:
+        listener.close()
+        raise PortUnavailable(_sentence(host, port, error)) from None
+    return listener
+
+
+def create_server_on(app: Flask, listener: socket.socket, threads: int):
+    """A waitress server accepting connections on a socket already listening (call its run())."""
+    logging.basicConfig()
+    return waitress.create_server(app, sockets=[listener], threads=threads, ident="fazhi-search", backlog=_BACKLOG)
 
 
 def _sentence(host: str, port: int, error: OSError) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 # Each command (commands.py) imports the stages it runs.
 from indexer.cli.commands import (
     DEFAULT_BASE_URL,
+    MAX_WORKERS,
     run_export,
     run_index,
     run_index_in_child,
@@ -17,6 +18,7 @@ from indexer.cli.commands import (
     run_kwic,
     run_search,
     run_serve,
+    usable_cores,
 )
 from indexer.parse import SECTION_LABELS
 from indexer.pipeline import DEFAULT_CORPUS, DEFAULT_INDEX
@@ -149,14 +151,28 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run the web app on a production WSGI server, indexing the corpus first if needed",
         description="Update the index from the corpus, then serve the search web app and its JSON API.",
-        epilog="example: fazhi serve --port 5000",
+        epilog="example: fazhi serve --port 5000 --workers 2",
     )
     _add_place_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000; 0: any free port, printed)")
+    serve.add_argument("--threads", type=int, default=8, help="threads of each serving process (default 8)")
+    serve.add_argument(
+        "--workers", type=_worker_count, default=None, metavar="N",
+        help=f"serving processes sharing the port and the index (default: the cores this process may use, here "
+        f"{min(usable_cores(), MAX_WORKERS)}; 1: a single process)",
+    )
     serve.set_defaults(run=run_serve, command_parser=serve)
     return parser
+
+
+def _worker_count(value: str) -> int:
+    if value.isdigit() and 1 <= int(value) <= MAX_WORKERS:
+        return int(value)
+    raise argparse.ArgumentTypeError(
+        f"{value} is not a number of serving processes from 1 to {MAX_WORKERS}; give e.g. --workers 2 "
+        f"(the default is the cores this process may use, here {min(usable_cores(), MAX_WORKERS)})"
+    )
 
 
 def _warnings_shown(value: str) -> int | None:

@@ -25,8 +25,11 @@ from indexer.pipeline import DEFAULT_CORPUS
 if TYPE_CHECKING:
     from indexer.index import BuildProgress
     from indexer.search import SearchFilters, SearchIndex
+    from webui.settings import Settings
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+# `fazhi serve --workers` above this is refused: each serving process opens the index and loads the dictionary.
+MAX_WORKERS = 64
 
 
 def _filters(arguments: argparse.Namespace, index: SearchIndex) -> SearchFilters | None:
@@ -227,15 +230,23 @@ def run_export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def usable_cores() -> int:
+    """How many cores this process may run on (its affinity mask): the default number of serving processes."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def run_serve(arguments: argparse.Namespace) -> int:
-    """`fazhi serve`: check the port, update the index, then serve the web app with waitress."""
-    from webui import create_app
-    from webui.server import PortUnavailable, check_port, create_server
+    """`fazhi serve`: check the port, update the index, then serve the web app with waitress, from one process or
+    (with --workers N) from N processes sharing the listening socket."""
+    from webui.server import PortUnavailable, check_port
     from webui.settings import Settings
 
-    if not 1 <= arguments.port <= 65535 or arguments.threads < 1:
-        print("--port must be from 1 to 65535 (e.g. --port 5000) and --threads 1 or more.", file=sys.stderr)
+    if not 0 <= arguments.port <= 65535 or arguments.threads < 1:
+        print("--port must be from 0 to 65535 (e.g. --port 5000; 0 takes any free port) and --threads 1 or more.", file=sys.stderr)
         return 2
+    workers = arguments.workers or min(usable_cores(), MAX_WORKERS)
     try:
         check_port(arguments.host, arguments.port)
     except PortUnavailable as problem:
@@ -246,15 +257,47 @@ def run_serve(arguments: argparse.Namespace) -> int:
     ))
     if code != 0:
         return code
-    app = create_app(Settings(index_dir=arguments.index, corpus_dir=arguments.corpus))
+    settings = Settings(index_dir=arguments.index, corpus_dir=arguments.corpus)
+    if workers == 1:
+        return _serve_in_this_process(settings, arguments)
+    return _serve_in_processes(settings, arguments, workers)
+
+
+def _serve_in_this_process(settings: Settings, arguments: argparse.Namespace) -> int:
+    from webui import create_app
+    from webui.server import PortUnavailable, create_server
+
+    app = create_app(settings)
     try:
         server = create_server(app, arguments.host, arguments.port, arguments.threads)
     except PortUnavailable as problem:  # taken while the index was built
         print(problem, file=sys.stderr)
         return 1
-    print(f"Serving fazhi-search at http://{arguments.host}:{arguments.port}/ (Ctrl-C to stop).", flush=True)
+    # A host with several addresses (localhost: 127.0.0.1 and ::1) gets a server per address, which has no one port.
+    port = getattr(server, "effective_port", arguments.port)
+    print(f"Serving fazhi-search at http://{arguments.host}:{port}/ (Ctrl-C to stop).", flush=True)
     server.run()
     return 0
+
+
+def _serve_in_processes(settings: Settings, arguments: argparse.Namespace, workers: int) -> int:
+    # The app's modules are imported here, before the fork, so every serving process shares them.
+    import webui  # noqa: F401
+    from webui.server import PortUnavailable, listening_socket
+    from webui.serving_processes import serve_in_processes
+
+    try:
+        listener = listening_socket(arguments.host, arguments.port)
+    except PortUnavailable as problem:  # taken while the index was built
+        print(problem, file=sys.stderr)
+        return 1
+    with listener:
+        port = listener.getsockname()[1]
+        print(
+            f"Serving fazhi-search at http://{arguments.host}:{port}/ from {workers} processes of {arguments.threads} "
+            "threads each (Ctrl-C to stop).", flush=True,
+        )
+        return serve_in_processes(settings, listener, workers, arguments.threads)
 
 
 def run_inspect(arguments: argparse.Namespace) -> int:
