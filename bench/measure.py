@@ -1,13 +1,16 @@
-"""Small measuring tools for the benchmarks: a process-tree memory sampler, percentiles, folder sizes."""
+"""Small measuring tools for the benchmarks: a process-tree memory sampler, a process's private and shared memory,
+percentiles, folder sizes, and children watched for silence."""
 from __future__ import annotations
 
 import json
 import os
+import select
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -77,3 +80,65 @@ def own_peak_rss_megabytes() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def memory_rollup_megabytes(pid: int | str = "self") -> dict[str, float]:
+    """A process's memory as /proc/PID/smaps_rollup sums it, in MB: RSS; PSS (each page divided by the processes
+    mapping it); USS (pages no other process maps: Private_Clean + Private_Dirty); Anonymous (heap and other pages
+    backed by no file: the kernel cannot drop them, only swap them); PSS of file pages (mapped files, evictable)."""
+    kilobytes: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        kilobytes[name] = int(rest.split()[0])
+    return {
+        "rss_mb": round(kilobytes["Rss"] / 1024, 1),
+        "pss_mb": round(kilobytes["Pss"] / 1024, 1),
+        "uss_mb": round((kilobytes["Private_Clean"] + kilobytes["Private_Dirty"]) / 1024, 1),
+        "anonymous_mb": round(kilobytes["Anonymous"] / 1024, 1),
+        "pss_file_mb": round(kilobytes.get("Pss_File", 0) / 1024, 1),
+        "swap_mb": round(kilobytes.get("Swap", 0) / 1024, 1),
+    }
+
+
+class ChildSilent(Exception):
+    """A child printed nothing for longer than it was allowed (it has been killed)."""
+
+
+def child_lines(arguments: list[str], silence_s: float, first_silence_s: float | None = None) -> Iterator[dict]:
+    """Run `python ARGUMENTS` and yield each JSON object it prints on a line starting with `@ `.
+
+    The child is killed, and ChildSilent raised, when it prints no such line for `silence_s` seconds
+    (`first_silence_s` for the first line, which may wait for an index to open; a line whose object has
+    "wait_s" allows that long for the next one); other output is passed on to stderr. A child that fails
+    raises SystemExit.
+    """
+    child = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.PIPE)
+    pending = b""
+    allowed = first_silence_s if first_silence_s is not None else silence_s
+    try:
+        while True:
+            deadline = time.monotonic() + allowed
+            while b"\n" not in pending:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([child.stdout], [], [], left)[0]:
+                    raise ChildSilent(f"silent for more than {allowed:.0f} s")
+                chunk = os.read(child.stdout.fileno(), 65536)
+                if not chunk:
+                    child.wait()
+                    if child.returncode != 0:
+                        raise SystemExit(f"{' '.join(arguments)} failed with exit code {child.returncode}")
+                    return
+                pending += chunk
+            line, pending = pending.split(b"\n", 1)
+            text = line.decode("utf-8", errors="replace")
+            if text.startswith("@ "):
+                message = json.loads(text[2:])
+                allowed = message.get("wait_s", silence_s)
+                yield message
+            else:
+                print(text, file=sys.stderr)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        child.stdout.close()
