@@ -104,13 +104,17 @@ class ChildSilent(Exception):
     """A child printed nothing for longer than it was allowed (it has been killed)."""
 
 
+class ChildFailed(Exception):
+    """A child ended with an error (what it said is on stderr)."""
+
+
 def child_lines(arguments: list[str], silence_s: float, first_silence_s: float | None = None) -> Iterator[dict]:
     """Run `python ARGUMENTS` and yield each JSON object it prints on a line starting with `@ `.
 
     The child is killed, and ChildSilent raised, when it prints no such line for `silence_s` seconds
     (`first_silence_s` for the first line, which may wait for an index to open; a line whose object has
     "wait_s" allows that long for the next one); other output is passed on to stderr. A child that fails
-    raises SystemExit.
+    raises ChildFailed.
     """
     child = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.PIPE)
     pending = b""
@@ -121,12 +125,12 @@ def child_lines(arguments: list[str], silence_s: float, first_silence_s: float |
             while b"\n" not in pending:
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([child.stdout], [], [], left)[0]:
-                    raise ChildSilent(f"silent for more than {allowed:.0f} s")
+                    raise ChildSilent(f"silent for more than {allowed:g} s")
                 chunk = os.read(child.stdout.fileno(), 65536)
                 if not chunk:
                     child.wait()
                     if child.returncode != 0:
-                        raise SystemExit(f"{' '.join(arguments)} failed with exit code {child.returncode}")
+                        raise ChildFailed(f"exit code {child.returncode}")
                     return
                 pending += chunk
             line, pending = pending.split(b"\n", 1)

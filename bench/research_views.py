@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from measure import ChildSilent, child_lines  # noqa: E402
+from measure import ChildFailed, ChildSilent, child_lines  # noqa: E402
 from workload import ensure_corpus  # noqa: E402
 
 from indexer.index import build_index  # noqa: E402
@@ -225,10 +225,11 @@ def _request(client, url: str) -> None:
 
 def time_views(index_dir: Path, corpus_dir: Path, cap: float = CAP_SECONDS, only: tuple[str, ...] = ()) -> dict:
     """Every case's first call and warm median (function, /api request, page), each task in order in child
-    processes; a call over `cap` seconds ends its task as "> cap" and a new child goes on with the next task."""
+    processes. A call over `cap` seconds stops its task ("> cap"), a child that fails stops its task ("failed",
+    what it said is on stderr); either way a new child goes on with the next task."""
     me = str(Path(__file__).resolve())
     runs: dict[int, list[float]] = {}
-    over_cap: set[int] = set()
+    stopped: dict[int, str] = {}
     cases, tasks, passages, start = None, None, 0, 0
     while tasks is None or start < len(tasks):
         arguments = [me, "--child", str(index_dir), str(corpus_dir), str(start), ",".join(only)]
@@ -240,57 +241,59 @@ def time_views(index_dir: Path, corpus_dir: Path, cap: float = CAP_SECONDS, only
                     start = message["task"] + 1
                 elif "s" in message:
                     runs.setdefault(message["task"], []).append(message["s"])
-        except ChildSilent:
+        except (ChildSilent, ChildFailed) as stop:
             if tasks is None:
-                raise SystemExit(f"The views child did not open {index_dir} within {OPEN_SECONDS:.0f} s.") from None
-            over_cap.add(start)
+                raise SystemExit(f"The views child did not open {index_dir} and name its cases ({stop}).") from None
+            stopped[start] = f"> {cap:g} s" if isinstance(stop, ChildSilent) else "failed"
             start += 1
         if tasks is None:
             raise SystemExit("The views child ended without naming its cases.")
     results = []
     for number, (view, label) in enumerate(cases):
-        item = {"view": view, "case": label}
+        item: dict = {"view": view, "case": label, "stopped": {}}
         for task, (case_number, kind) in enumerate(tasks):
             if case_number != number:
                 continue
             times = runs.get(task, [])
-            item[f"{kind}_first_s"] = None if task in over_cap else round(times[0], 4)
-            item[f"{kind}_median_s"] = None if task in over_cap else round(statistics.median(times[1:] or times), 4)
+            item[f"{kind}_first_s"] = round(times[0], 4) if times else None
+            item[f"{kind}_median_s"] = None if task in stopped or not times else round(statistics.median(times[1:] or times), 4)
+            if task in stopped:
+                item["stopped"][kind] = stopped[task]
         timed = [value for key, value in item.items() if key.endswith("_s")]
-        item["slowest_s"] = None if None in timed else max(timed)
+        item["slowest_s"] = None if item["stopped"] else max(timed)
         results.append(item)
-    over = [item for item in results if item["slowest_s"] is None]
     return {
         "passages": passages,
         "cap_s": cap,
         "cases": results,
-        "over_cap": len(over),
-        "slowest_s": None if over else max(item["slowest_s"] for item in results),
+        "over_cap": sum(1 for item in results if item["stopped"]),
+        "slowest_s": max((item["slowest_s"] for item in results if not item["stopped"]), default=None),
     }
 
 
-def seconds_text(value: float | None, cap: float) -> str:
-    """A time for the tables: seconds with 3 decimals, or '> cap' for a call stopped at the cap."""
-    return f"> {cap:g}" if value is None else f"{value:.3f}"
+def seconds_text(item: dict, kind: str, which: str) -> str:
+    """A time for the tables: seconds with 3 decimals, or why the call was stopped ('> cap', 'failed')."""
+    value = item[f"{kind}_{which}_s"]
+    return item["stopped"].get(kind, "—") if value is None else f"{value:.3f}"
 
 
 def slowest_cases(figures: dict, count: int = 5) -> list[dict]:
-    """The `count` slowest cases, those stopped at the cap first."""
-    return sorted(figures["cases"], key=lambda item: -(item["slowest_s"] if item["slowest_s"] is not None else float("inf")))[:count]
+    """The `count` slowest cases, those stopped first."""
+    return sorted(figures["cases"], key=lambda item: -(float("inf") if item["stopped"] else item["slowest_s"]))[:count]
 
 
 def print_views(figures: dict) -> None:
     """The table of every case, and the verdict."""
     cap = figures["cap_s"]
-    print(f"{'view':<22}{'case':<40}" + "".join(f"{name:>16}" for name in ("function", "/api", "page")))
-    print(f"{'':<62}" + "   first  median" * 3 + "   (seconds)")
+    print(f"{'view':<22}{'case':<40}" + "".join(f"{name:>18}" for name in ("function", "/api", "page")))
+    print(f"{'':<62}" + "    first   median" * 3 + "   (seconds)")
     for item in figures["cases"]:
         # Chinese characters take two columns: pad the case by its display width, not its length.
         case = item["case"] + " " * max(0, 40 - len(item["case"].encode("gbk", errors="replace")))
-        cells = "".join(f"{seconds_text(item[f'{kind}_{which}_s'], cap):>8}" for kind in KINDS for which in ("first", "median"))
+        cells = "".join(f"{seconds_text(item, kind, which):>9}" for kind in KINDS for which in ("first", "median"))
         print(f"{item['view'][:21]:<22}{case}{cells}")
     if figures["over_cap"]:
-        print(f"slowest: {figures['over_cap']} case(s) stopped at the {cap:g} s cap (OVER the {TARGET_SECONDS:.0f} s target)")
+        print(f"slowest: {figures['over_cap']} case(s) stopped at the {cap:g} s cap or failed (OVER the {TARGET_SECONDS:.0f} s target)")
     else:
         verdict = "within" if figures["slowest_s"] < TARGET_SECONDS else "OVER"
         print(f"slowest: {figures['slowest_s']:.3f} s ({verdict} the {TARGET_SECONDS:.0f} s target)")

@@ -183,10 +183,20 @@ def step_queries(corpus: Path, index: Path, arguments: argparse.Namespace) -> di
 
 
 def step_views(corpus: Path, index: Path, arguments: argparse.Namespace) -> dict:
-    from research_views import print_views, time_views
+    from research_views import (
+        KINDS,
+        print_views,
+        seconds_text,
+        slowest_cases,
+        time_views,
+    )
 
     figures = time_views(index, corpus, arguments.view_cap)
     print_views(figures)
+    print("slowest views (function, /api, page: first / median):")
+    for item in slowest_cases(figures):
+        cells = ", ".join(f"{seconds_text(item, kind, 'first')} / {seconds_text(item, kind, 'median')}" for kind in KINDS)
+        print(f"  {item['view']} {item['case']}: {cells}")
     return figures
 
 
@@ -235,9 +245,12 @@ def summarize(reports: int, done: dict) -> dict:
             metadata_right={field: f"{count}/{queries['reports']}" for field, count in queries["metadata_right"].items()},
         )
     if views:
-        slowest = max(views["cases"], key=lambda item: float("inf") if item["slowest_s"] is None else item["slowest_s"])
+        from research_views import slowest_cases
+
+        slowest = slowest_cases(views, 1)[0]
         figures.update(views_slowest_s=views["slowest_s"], views_over_cap=views["over_cap"], view_cap_s=views["cap_s"],
-                       views_slowest_case=f"{slowest['view']} {slowest['case']}")
+                       views_slowest_case=f"{slowest['view']} {slowest['case']}",
+                       views_slowest_stopped=", ".join(sorted(set(slowest["stopped"].values()))))
     if incremental:
         add, remove = incremental["add"], incremental["remove"]
         figures.update(incremental_reports=incremental["added_reports"], incremental_add_s=add["seconds"],
@@ -257,8 +270,13 @@ def table_row(figures: dict) -> str:
         return text() if have(*names) else "—"
 
     serving = figures.get("serving")
-    views = ("—" if "views_over_cap" not in figures else f"> {figures['view_cap_s']:g} s ({figures['views_slowest_case']})"
-             if figures["views_over_cap"] else f"{figures['views_slowest_s']:.2f} s ({figures['views_slowest_case']})")
+    if "views_over_cap" not in figures:
+        views = "—"
+    elif figures["views_over_cap"]:
+        views = (f"{figures['views_over_cap']} stopped ({figures['views_slowest_stopped']},"
+                 f" e.g. {figures['views_slowest_case']})")
+    else:
+        views = f"{figures['views_slowest_s']:.2f} s ({figures['views_slowest_case']})"
     cells = [
         f"{figures['reports']:,} ({figures['passages']:,})" if figures.get("passages") else f"{figures['reports']:,}",
         cell(("parse_s",), lambda: f"{figures['parse_s']:.1f} s"),
@@ -315,15 +333,16 @@ def main() -> None:
     if arguments.child:
         step, *values = arguments.child
         result = {"jieba": child_jieba, "build": child_build, "queries": child_queries}[step](*values)
-        print(json.dumps(result, ensure_ascii=False))
+        # default: numpy scalars (the index's columns may be numpy arrays) as plain numbers.
+        print(json.dumps(result, ensure_ascii=False, default=lambda value: value.item()))
         return
     chosen = {name.strip() for name in arguments.steps.split(",") if name.strip()}
     if chosen - set(STEPS):
         parser.error(f"unknown step(s) {', '.join(sorted(chosen - set(STEPS)))}; the steps are {', '.join(STEPS)}")
     if arguments.skip_build:
         chosen -= {"jieba", "build"}
-    if arguments.workers < 0 or arguments.view_cap <= 0:
-        parser.error("--workers must be 0 or more and --view-cap more than 0")
+    if arguments.workers < 0 or arguments.view_cap <= 0 or any(reports < 1 for reports in arguments.reports or []):
+        parser.error("--reports must be 1 or more, --workers 0 or more and --view-cap more than 0")
     steps = tuple(step for step in STEPS if step in chosen)
     arguments.out.mkdir(parents=True, exist_ok=True)
     for reports in arguments.reports or [1000]:
