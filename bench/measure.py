@@ -14,36 +14,72 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def tree_rss_kilobytes(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in kB (0 once it is gone)."""
-    total = 0
+def tree_pids(root_pid: int) -> list[int]:
+    """A process and all its descendants (those still there)."""
+    found = []
     pending = [root_pid]
     while pending:
         pid = pending.pop()
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
             for task in Path(f"/proc/{pid}/task").iterdir():
                 children = (task / "children").read_text().split()
                 pending.extend(int(child) for child in children)
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
+        found.append(pid)
+    return found
+
+
+def tree_rss_kilobytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in kB (0 once it is gone)."""
+    total = 0
+    for pid in tree_pids(root_pid):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
     return total
 
 
-def run_measured(arguments: list[str], cwd: Path | None = None) -> tuple[dict, float, int]:
-    """Run `python ARGUMENTS` in a child that prints one JSON object; -> (that object, wall s, peak tree RSS MB)."""
+def tree_private_kilobytes(root_pid: int) -> tuple[int, int]:
+    """(PSS, anonymous) of a process and all its descendants, in kB: what the tree holds as its own share.
+    Pages shared between them (a forked worker's copy of its parent, a mapped file) count once in the PSS sum."""
+    pss = anonymous = 0
+    for pid in tree_pids(root_pid):
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+                name, _, rest = line.partition(":")
+                if name == "Pss":
+                    pss += int(rest.split()[0])
+                elif name == "Anonymous":
+                    anonymous += int(rest.split()[0])
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return pss, anonymous
+
+
+def run_measured(arguments: list[str], cwd: Path | None = None, private: dict | None = None) -> tuple[dict, float, int]:
+    """Run `python ARGUMENTS` in a child that prints one JSON object; -> (that object, wall s, peak tree RSS MB).
+
+    With a `private` dict, the tree's PSS and anonymous memory are sampled too (every 0.5 s: smaps_rollup costs
+    more to read) and their peaks put in it as "peak_pss_mb" and "peak_anonymous_mb".
+    """
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.PIPE, cwd=cwd, text=True)
-    peak = 0
+    peak = peak_pss = peak_anonymous = 0
     finished = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss, peak_anonymous
+        samples = 0
         while not finished.is_set():
             peak = max(peak, tree_rss_kilobytes(child.pid))
+            if private is not None and samples % 5 == 0:
+                pss, anonymous = tree_private_kilobytes(child.pid)
+                peak_pss, peak_anonymous = max(peak_pss, pss), max(peak_anonymous, anonymous)
+            samples += 1
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -54,6 +90,8 @@ def run_measured(arguments: list[str], cwd: Path | None = None) -> tuple[dict, f
     wall = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(arguments)} failed with exit code {child.returncode}")
+    if private is not None:
+        private.update(peak_pss_mb=peak_pss // 1024, peak_anonymous_mb=peak_anonymous // 1024)
     return json.loads(output.strip().splitlines()[-1]), wall, peak // 1024
 
 

@@ -159,8 +159,9 @@ def step_jieba(corpus: Path, index: Path, arguments: argparse.Namespace) -> dict
 def _build(corpus: Path, index: Path, workers: int, rebuild: bool, follow_links: bool) -> dict:
     child = [str(Path(__file__).resolve()), "--child", "build", str(corpus), str(index), str(workers or 0),
              "1" if rebuild else "0", "1" if follow_links else "0"]
-    result, wall, peak = run_measured(child)
-    return {**result, "wall_s": round(wall, 1), "peak_mb": peak}
+    private: dict = {}
+    result, wall, peak = run_measured(child, private=private)
+    return {**result, "wall_s": round(wall, 1), "peak_mb": peak, **private}
 
 
 def step_build(corpus: Path, index: Path, arguments: argparse.Namespace) -> dict:
@@ -224,7 +225,8 @@ def summarize(reports: int, done: dict) -> dict:
     if jieba:
         figures.update(parse_s=round(jieba["parse_s"], 2), jieba_only_s=round(jieba["jieba_s"], 2))
     if build:
-        figures.update(build_s=build["seconds"], build_peak_mb=build["peak_mb"], index_mb=build["index_mb"])
+        figures.update(build_s=build["seconds"], build_peak_mb=build["peak_mb"], build_peak_pss_mb=build.get("peak_pss_mb"),
+                       build_peak_anonymous_mb=build.get("peak_anonymous_mb"), index_mb=build["index_mb"])
     if jieba and build:
         figures.update(build_over_jieba=round(build["seconds"] / jieba["jieba_s"], 2),
                        build_over_parse_plus_jieba=round(build["seconds"] / (jieba["parse_s"] + jieba["jieba_s"]), 2))
@@ -254,7 +256,8 @@ def summarize(reports: int, done: dict) -> dict:
     if incremental:
         add, remove = incremental["add"], incremental["remove"]
         figures.update(incremental_reports=incremental["added_reports"], incremental_add_s=add["seconds"],
-                       incremental_add_peak_mb=add["peak_mb"], incremental_remove_s=remove["seconds"])
+                       incremental_add_peak_mb=add["peak_mb"], incremental_add_peak_pss_mb=add.get("peak_pss_mb"),
+                       incremental_remove_s=remove["seconds"])
         if build:
             figures.update(incremental_over_build=round(add["seconds"] / build["seconds"], 3),
                            incremental_remove_over_build=round(remove["seconds"] / build["seconds"], 3))
@@ -283,7 +286,8 @@ def table_row(figures: dict) -> str:
         cell(("jieba_only_s",), lambda: f"{figures['jieba_only_s']:.1f} s"),
         cell(("build_s",), lambda: f"{figures['build_s']:.1f} s"),
         cell(("build_over_jieba",), lambda: f"{figures['build_over_jieba']:.2f}×"),
-        cell(("build_peak_mb",), lambda: f"{figures['build_peak_mb']:,} MB"),
+        cell(("build_peak_mb",), lambda: f"{figures['build_peak_mb']:,} MB" + (
+            f" (PSS {figures['build_peak_pss_mb']:,})" if figures.get("build_peak_pss_mb") else "")),
         cell(("index_mb",), lambda: f"{figures['index_mb']:,.0f} MB"),
         cell(("open_s",), lambda: f"{figures['open_s']:.2f} s"),
         cell(("query_p50_ms",), lambda: f"{figures['query_p50_ms']:.1f} / {figures['query_p95_ms']:.1f} ms"),
@@ -295,7 +299,7 @@ def table_row(figures: dict) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-TABLE_HEADER = ("| reports (passages) | parse | jieba-only | build | build / jieba-only | peak build RSS | index | open "
+TABLE_HEADER = ("| reports (passages) | parse | jieba-only | build | build / jieba-only | peak build RSS (PSS) | index | open "
                 "| query p50 / p95 | serving USS / PSS | +1 % build / full build | slowest view | exact |")
 
 
