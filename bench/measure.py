@@ -1,30 +1,43 @@
-"""Small measuring tools for the benchmarks: a process-tree memory sampler, percentiles, folder sizes."""
+"""Small measuring tools for the benchmarks: a process-tree memory sampler, a process's private and shared memory,
+percentiles, folder sizes, and children watched for silence."""
 from __future__ import annotations
 
 import json
 import os
+import select
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+
+def tree_pids(root_pid: int) -> list[int]:
+    """A process and all its descendants (those still there)."""
+    found = []
+    pending = [root_pid]
+    while pending:
+        pid = pending.pop()
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                children = (task / "children").read_text().split()
+                pending.extend(int(child) for child in children)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        found.append(pid)
+    return found
 
 
 def tree_rss_kilobytes(root_pid: int) -> int:
     """Resident memory of a process and all its descendants, in kB (0 once it is gone)."""
     total = 0
-    pending = [root_pid]
-    while pending:
-        pid = pending.pop()
+    for pid in tree_pids(root_pid):
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            for line in status.splitlines():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pending.extend(int(child) for child in children)
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
@@ -60,17 +73,43 @@ def memory_megabytes(pid: int) -> dict[str, float]:
     }
 
 
-def run_measured(arguments: list[str], cwd: Path | None = None) -> tuple[dict, float, int]:
-    """Run `python ARGUMENTS` in a child that prints one JSON object; -> (that object, wall s, peak tree RSS MB)."""
+def tree_private_kilobytes(root_pid: int) -> tuple[int, int]:
+    """(PSS, anonymous) of a process and all its descendants, in kB: what the tree holds as its own share.
+    Pages shared between them (a forked worker's copy of its parent, a mapped file) count once in the PSS sum."""
+    pss = anonymous = 0
+    for pid in tree_pids(root_pid):
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+                name, _, rest = line.partition(":")
+                if name == "Pss":
+                    pss += int(rest.split()[0])
+                elif name == "Anonymous":
+                    anonymous += int(rest.split()[0])
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return pss, anonymous
+
+
+def run_measured(arguments: list[str], cwd: Path | None = None, private: dict | None = None) -> tuple[dict, float, int]:
+    """Run `python ARGUMENTS` in a child that prints one JSON object; -> (that object, wall s, peak tree RSS MB).
+
+    With a `private` dict, the tree's PSS and anonymous memory are sampled too (every 0.5 s: smaps_rollup costs
+    more to read) and their peaks put in it as "peak_pss_mb" and "peak_anonymous_mb".
+    """
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.PIPE, cwd=cwd, text=True)
-    peak = 0
+    peak = peak_pss = peak_anonymous = 0
     finished = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss, peak_anonymous
+        samples = 0
         while not finished.is_set():
             peak = max(peak, tree_rss_kilobytes(child.pid))
+            if private is not None and samples % 5 == 0:
+                pss, anonymous = tree_private_kilobytes(child.pid)
+                peak_pss, peak_anonymous = max(peak_pss, pss), max(peak_anonymous, anonymous)
+            samples += 1
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -81,6 +120,8 @@ def run_measured(arguments: list[str], cwd: Path | None = None) -> tuple[dict, f
     wall = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(arguments)} failed with exit code {child.returncode}")
+    if private is not None:
+        private.update(peak_pss_mb=peak_pss // 1024, peak_anonymous_mb=peak_anonymous // 1024)
     return json.loads(output.strip().splitlines()[-1]), wall, peak // 1024
 
 
@@ -107,3 +148,69 @@ def own_peak_rss_megabytes() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def memory_rollup_megabytes(pid: int | str = "self") -> dict[str, float]:
+    """A process's memory as /proc/PID/smaps_rollup sums it, in MB: RSS; PSS (each page divided by the processes
+    mapping it); USS (pages no other process maps: Private_Clean + Private_Dirty); Anonymous (heap and other pages
+    backed by no file: the kernel cannot drop them, only swap them); PSS of file pages (mapped files, evictable)."""
+    kilobytes: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        kilobytes[name] = int(rest.split()[0])
+    return {
+        "rss_mb": round(kilobytes["Rss"] / 1024, 1),
+        "pss_mb": round(kilobytes["Pss"] / 1024, 1),
+        "uss_mb": round((kilobytes["Private_Clean"] + kilobytes["Private_Dirty"]) / 1024, 1),
+        "anonymous_mb": round(kilobytes["Anonymous"] / 1024, 1),
+        "pss_file_mb": round(kilobytes.get("Pss_File", 0) / 1024, 1),
+        "swap_mb": round(kilobytes.get("Swap", 0) / 1024, 1),
+    }
+
+
+class ChildSilent(Exception):
+    """A child printed nothing for longer than it was allowed (it has been killed)."""
+
+
+class ChildFailed(Exception):
+    """A child ended with an error (what it said is on stderr)."""
+
+
+def child_lines(arguments: list[str], silence_s: float, first_silence_s: float | None = None) -> Iterator[dict]:
+    """Run `python ARGUMENTS` and yield each JSON object it prints on a line starting with `@ `.
+
+    The child is killed, and ChildSilent raised, when it prints no such line for `silence_s` seconds
+    (`first_silence_s` for the first line, which may wait for an index to open; a line whose object has
+    "wait_s" allows that long for the next one); other output is passed on to stderr. A child that fails
+    raises ChildFailed.
+    """
+    child = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.PIPE)
+    pending = b""
+    allowed = first_silence_s if first_silence_s is not None else silence_s
+    try:
+        while True:
+            deadline = time.monotonic() + allowed
+            while b"\n" not in pending:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([child.stdout], [], [], left)[0]:
+                    raise ChildSilent(f"silent for more than {allowed:g} s")
+                chunk = os.read(child.stdout.fileno(), 65536)
+                if not chunk:
+                    child.wait()
+                    if child.returncode != 0:
+                        raise ChildFailed(f"exit code {child.returncode}")
+                    return
+                pending += chunk
+            line, pending = pending.split(b"\n", 1)
+            text = line.decode("utf-8", errors="replace")
+            if text.startswith("@ "):
+                message = json.loads(text[2:])
+                allowed = message.get("wait_s", silence_s)
+                yield message
+            else:
+                print(text, file=sys.stderr)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        child.stdout.close()
