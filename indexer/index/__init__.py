@@ -31,7 +31,7 @@ from indexer.index.report_store import (
     load_report_metadata,
 )
 from indexer.index.schema import FACETS, HEADING_BOOST, PassageTable
-from indexer.index.table_file import BigramPostings
+from indexer.index.table_file import BigramPostings, WordPostings
 
 if TYPE_CHECKING:
     from indexer.index.build import (
@@ -57,7 +57,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "BOILERPLATE_REPORTS", "FACETS", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
-    "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "BuildError", "BuildLocked", "BuildProgress",
+    "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "WordPostings", "BuildError", "BuildLocked", "BuildProgress",
     "BuildSummary", "CodedColumn", "Column", "NumberColumn", "PassageTable", "TextColumn", "TupleColumn", "ReportWarnings", "SkippedFile", "build_index", "comparable_text",
     "count_other_reports", "count_rank_words", "current_generation", "hold_for_reading", "is_boundary", "is_safe_report_id",
     "load_report", "load_report_metadata", "passage_signature", "phrase_keys", "read_passage_table",

@@ -8,15 +8,16 @@ Ctrl-C leaves CURRENT, and so the index readers open, as it was.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import time
 import uuid
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
@@ -39,14 +40,16 @@ from indexer.index.generations import (
 from indexer.index.passage_table import (
     PassageRow,
     ReportRow,
-    add_postings,
     assemble_table,
     first_indexed_times,
     read_passage_table,
     write_table,
 )
 from indexer.index.report_store import STORE_FOLDER, remove_unreferenced
+from indexer.index.postings import Merged, Packed, merge_parts, without_documents
 from indexer.index.schema import (
+    RANK_FIELDS,
+    RUNS_FOLDER,
     SIGNATURE_FILE,
     TABLE_FILE,
     PassageTable,
@@ -312,7 +315,12 @@ def _write_generation(
     Returns the table, the reports and passages written, and the files that could not be parsed.
     """
     if previous_dir is not None:
-        shutil.copytree(previous_dir, workdir, ignore=shutil.ignore_patterns(TABLE_FILE, SIGNATURE_FILE, READERS_FILE, "*LOCK"))
+        # Hard links: a Whoosh segment's files never change once written (deletions live in the table of
+        # contents), so the new generation shares them instead of copying gigabytes.
+        shutil.copytree(
+            previous_dir, workdir, copy_function=_link_or_copy,
+            ignore=shutil.ignore_patterns(TABLE_FILE, SIGNATURE_FILE, READERS_FILE, RUNS_FOLDER, "*LOCK", "*.counts"),
+        )
         index = whoosh_index.open_dir(str(workdir))
     else:
         workdir.mkdir()
@@ -324,9 +332,7 @@ def _write_generation(
     report_rows: dict[str, ReportRow] = {}
     law_labels: dict[str, str] = {}
     signatures: dict[str, bytes] = {}
-    # In a build from scratch the document numbers are the order of the files, as the runs' segments follow
-    # one another in it, so the bigram postings are gathered while the workers are still busy.
-    postings: dict[str, array] | None = {} if previous is None else None
+    run_postings: list[tuple[str, int]] = []  # each run's postings folder and passages, in document order
     segments = []
     # This writer holds Whoosh's lock on the new generation, deletes the changed and removed reports,
     # and at the end lists the workers' segments after the kept ones.
@@ -345,14 +351,15 @@ def _write_generation(
                         continue
                     report_rows[analysed.report_id] = analysed.row
                     for passage in analysed.passages:
-                        if postings is not None:
-                            add_postings(postings, len(passage_rows), passage.row.match_text)
                         passage_rows[passage.passage_id] = passage.row
                         signatures[passage.passage_id] = passage.signature
                         law_labels.update(passage.law_labels)
                 if result.segment is not None:
                     segments.append(result.segment)
-        _commit(writer, segments, merge=previous is not None)
+                    run_postings.append((result.postings, result.passages))
+        # Never merge kept segments: document numbers stay as they were, so the previous generation's
+        # postings stay valid and an update only adds its runs' postings to them.
+        _commit(writer, segments, merge=False)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -362,12 +369,47 @@ def _write_generation(
         by_document = _signatures(table, signatures, previous, previous_dir)
         table = replace(table, duplicate_groups=group_near_duplicates(by_document, table.report_rows, table.passage_ids))
         write_signatures(workdir / SIGNATURE_FILE, by_document)
-    if postings is None or table.passage_ids != list(passage_rows):
-        postings = {}
-        for document_number, text in enumerate(table.match_texts):
-            add_postings(postings, document_number, text)
-    write_table(workdir / TABLE_FILE, table, postings)
+    bigrams, words = _merged_postings(workdir, previous_dir, previous, table, run_postings)
+    write_table(workdir / TABLE_FILE, table, bigrams, words)
+    shutil.rmtree(workdir / RUNS_FOLDER, ignore_errors=True)
     return table, len(report_rows), len(passage_rows), tuple(skipped)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _merged_postings(
+    workdir: Path,
+    previous_dir: Path | None,
+    previous: PassageTable | None,
+    table: PassageTable,
+    run_postings: list[tuple[str, int]],
+) -> tuple[Merged, dict[str, Merged]]:
+    """The generation's postings: the previous generation's without the documents deleted now, then each run's."""
+    bigram_parts: list[tuple[Packed, int]] = []
+    word_parts: dict[str, list[tuple[Packed, int]]] = {field: [] for field in RANK_FIELDS}
+    base = 0
+    if previous is not None and previous_dir is not None:
+        base = previous.document_count
+        stored = read_passage_table(previous_dir)
+        if stored is None:
+            raise BuildError(f"The index generation {previous_dir} could not be read again; rebuild with --rebuild.")
+        _table, old_bigrams, old_words = stored
+        removed = np.asarray(table.report_rows[:base], dtype=np.int64) < 0
+        bigram_parts.append((without_documents(old_bigrams.packed(), removed), 0))
+        for field in RANK_FIELDS:
+            word_parts[field].append((without_documents(old_words[field].packed(), removed), 0))
+    for folder, passages in run_postings:
+        run_dir = workdir / RUNS_FOLDER / folder
+        bigram_parts.append((Packed.load(run_dir, "bigrams"), base))
+        for field in RANK_FIELDS:
+            word_parts[field].append((Packed.load(run_dir, field), base))
+        base += passages
+    return merge_parts(bigram_parts), {field: merge_parts(parts) for field, parts in word_parts.items()}
 
 
 def _commit(writer: SegmentWriter, segments: list, merge: bool) -> None:

@@ -4,16 +4,15 @@ that exact matching reads, and the bigram postings that narrow the candidates; a
 from __future__ import annotations
 
 import time
-from array import array
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.index.analysis import match_keys
 from indexer.index.duplicates import NO_GROUP
 from indexer.index.schema import INDEX_FORMAT, TABLE_FILE, PassageTable
-from indexer.index.table_file import BigramPostings, read_table_file, write_table_file
+from indexer.index.postings import Merged
+from indexer.index.table_file import BigramPostings, WordPostings, read_table_file, write_table_file
 
 
 @dataclass(frozen=True)
@@ -144,27 +143,18 @@ def _previous_report(previous: PassageTable, row: int) -> ReportRow:
     return ReportRow(**{attribute: getattr(previous, column)[row] for column, attribute in _REPORT_COLUMNS.items()})
 
 
-def add_postings(postings: dict[str, array], document_number: int, match_text: str) -> None:
-    """Record the document under each bigram of its text; numbers arrive ascending, so lists stay sorted."""
-    for key in match_keys(match_text):
-        found = postings.get(key)
-        if found is None:
-            postings[key] = array("I", (document_number,))
-        else:
-            found.append(document_number)
-
-
-def write_table(path: Path, table: PassageTable, postings: dict[str, array]) -> None:
-    """Write the table and its bigram postings in the layout table_file.py describes."""
-    write_table_file(path, table, postings)
+def write_table(path: Path, table: PassageTable, bigrams: Merged, words: dict[str, Merged]) -> None:
+    """Write the table and its postings in the layout table_file.py describes."""
+    write_table_file(path, table, bigrams, words)
 
 
 def read_passage_table(
     generation_dir: Path, with_postings: bool = True
-) -> tuple[PassageTable, BigramPostings | None] | None:
-    """The passage table of a generation (mapped) and its bigram postings, or None when missing or of another format."""
+) -> tuple[PassageTable, BigramPostings | None, dict[str, WordPostings] | None] | None:
+    """The passage table of a generation (mapped), its bigram postings and its ranking words' postings per
+    field, or None when missing or of another format."""
     found = read_table_file(Path(generation_dir) / TABLE_FILE)
     if found is None:
         return None
-    table, postings = found
-    return table, postings if with_postings else None
+    table, bigrams, words = found
+    return (table, bigrams, words) if with_postings else (table, None, None)

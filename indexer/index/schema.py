@@ -23,6 +23,10 @@ POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.bin"
 GENERATION_PREFIX = "generation-"
+# Where build workers leave their runs' packed postings inside an unfinished generation (merged, then removed).
+RUNS_FOLDER = "runs"
+# The ranking fields: the table's name of each field's word postings → its Whoosh field.
+RANK_FIELDS = {"text": "text_rank", "heading": "heading_rank"}
 BUILD_LOCK = "BUILD"
 
 # The facets of a search, in display order; each is counted from a column of the passage table.

@@ -14,7 +14,7 @@ import json
 import mmap
 import os
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from indexer.index.columns import (
     TextColumn,
     TupleColumn,
 )
+from indexer.index.postings import Merged, Packed, bigram_code
 from indexer.index.schema import INDEX_FORMAT, TABLE_COLUMNS, PassageTable
 
 _MAGIC = b"FZTABLE\x00"
@@ -47,11 +48,6 @@ _KINDS = {
 # Kept in the header, not as arrays.
 _HEADER_FIELDS = ("format", "document_count", "law_labels", "skipped_files")
 assert set(_KINDS) | set(_HEADER_FIELDS) == set(TABLE_COLUMNS)
-
-
-def bigram_code(key: str) -> int:
-    """A bigram as one integer (two code points of at most 21 bits), the order its postings are kept in."""
-    return (ord(key[0]) << 21) | ord(key[1])
 
 
 class BigramPostings:
@@ -80,6 +76,48 @@ class BigramPostings:
         """How many documents hold the bigram."""
         start, end = self._span(key)
         return end - start
+
+    def packed(self) -> Packed:
+        """All the postings, as a build merges them."""
+        return Packed(self.keys, self.starts, self.documents_array)
+
+
+class WordPostings:
+    """Ranking word → the documents holding it, ascending, with the word's count in each (mapped from the file)."""
+
+    def __init__(self, words: TextColumn, starts: np.ndarray, documents: np.ndarray, counts: np.ndarray) -> None:
+        self.words = words  # ascending
+        self.starts = starts
+        self.documents_array = documents
+        self.counts_array = counts
+
+    def _span(self, word: str) -> tuple[int, int]:
+        low, high = 0, len(self.words)
+        while low < high:
+            middle = (low + high) // 2
+            if self.words.value(middle) < word:
+                low = middle + 1
+            else:
+                high = middle
+        if low < len(self.words) and self.words.value(low) == word:
+            return int(self.starts[low]), int(self.starts[low + 1])
+        return 0, 0
+
+    def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding the word and its count in each (empty when none does)."""
+        start, end = self._span(word)
+        return self.documents_array[start:end], self.counts_array[start:end]
+
+    def frequency(self, word: str) -> int:
+        """How many documents hold the word."""
+        start, end = self._span(word)
+        return end - start
+
+    def packed(self) -> Packed:
+        """All the postings, as a build merges them."""
+        return Packed(
+            np.arange(len(self.words), dtype=np.uint64), self.starts, self.documents_array, self.counts_array, list(self.words)
+        )
 
 
 class _Writer:
@@ -150,14 +188,16 @@ def _write_column(writer: _Writer, kind: str, values: Sequence) -> dict:
     return {"kind": kind, "offsets": offsets, "blob": blob}
 
 
-def write_table_file(path: Path, table: PassageTable, postings: dict[str, Sequence[int]]) -> None:
-    """Write the table and its bigram postings (bigram → ascending document numbers) to `path`, fsynced."""
+def write_table_file(path: Path, table: PassageTable, bigrams: Merged, words: dict[str, Merged]) -> None:
+    """Write the table, its bigram postings and its ranking words' postings (per field) to `path`, fsynced.
+
+    The postings' documents are written as the merge makes them; a ranking field's counts go to a scratch
+    file meanwhile and are copied in after, so neither is ever held whole.
+    """
     with open(path, "wb") as file:
         writer = _Writer(file)
         writer.write(_MAGIC)
         columns = {name: _write_column(writer, kind, getattr(table, name)) for name, kind in _KINDS.items()}
-        keys = sorted(postings, key=bigram_code)
-        counts = [len(postings[key]) for key in keys]
         header = {
             "format": INDEX_FORMAT,
             "document_count": table.document_count,
@@ -165,10 +205,11 @@ def write_table_file(path: Path, table: PassageTable, postings: dict[str, Sequen
             "skipped_files": table.skipped_files,
             "columns": columns,
             "postings": {
-                "keys": writer.array(np.fromiter(map(bigram_code, keys), dtype=np.uint64, count=len(keys))),
-                "starts": writer.array(_offsets(counts)),
-                "documents": writer.chunks("u4", (np.asarray(postings[key], dtype=np.uint32) for key in keys)),
+                "keys": writer.array(bigrams.keys.astype(np.uint64)),
+                "starts": writer.array(bigrams.starts),
+                "documents": writer.chunks("u4", (documents for documents, _counts in bigrams.pieces)),
             },
+            "words": {field: _write_words(writer, path, merged) for field, merged in words.items()},
         }
         writer.pad()
         header_place = writer.place
@@ -179,7 +220,26 @@ def write_table_file(path: Path, table: PassageTable, postings: dict[str, Sequen
         os.fsync(file.fileno())
 
 
-def read_table_file(path: Path) -> tuple[PassageTable, BigramPostings] | None:
+def _write_words(writer: _Writer, path: Path, merged: Merged) -> dict:
+    words = _write_column(writer, "text", merged.words or [])
+    starts = writer.array(merged.starts)
+    scratch = path.with_name(path.name + ".counts")
+    try:
+        with open(scratch, "w+b") as counts_file:
+            def documents() -> Iterator[np.ndarray]:
+                for found, counts in merged.pieces:
+                    counts_file.write(memoryview(np.ascontiguousarray(counts)).cast("B"))
+                    yield found
+
+            documents_part = writer.chunks("u4", documents())
+            counts_file.seek(0)
+            counts_part = writer.chunks("u2", iter(lambda: counts_file.read(1 << 24), b""))
+    finally:
+        scratch.unlink(missing_ok=True)
+    return {"words": words, "starts": starts, "documents": documents_part, "counts": counts_part}
+
+
+def read_table_file(path: Path) -> tuple[PassageTable, BigramPostings, dict[str, WordPostings]] | None:
     """The table and postings of a table file, mapped; None when it is missing, cut short or of another format."""
     try:
         with open(path, "rb") as file:
@@ -201,7 +261,7 @@ def read_table_file(path: Path) -> tuple[PassageTable, BigramPostings] | None:
         return None
 
 
-def _mapped_table(header: dict, mapped: mmap.mmap) -> tuple[PassageTable, BigramPostings]:
+def _mapped_table(header: dict, mapped: mmap.mmap) -> tuple[PassageTable, BigramPostings, dict[str, WordPostings]]:
     def array(part: list) -> np.ndarray:
         offset, dtype, count = part
         if count == 0:
@@ -233,7 +293,15 @@ def _mapped_table(header: dict, mapped: mmap.mmap) -> tuple[PassageTable, Bigram
         **columns,
     )
     found = header["postings"]
-    return table, BigramPostings(array(found["keys"]), array(found["starts"]), array(found["documents"]))
+    bigrams = BigramPostings(array(found["keys"]), array(found["starts"]), array(found["documents"]))
+    words = {
+        field: WordPostings(
+            TextColumn(array(part["words"]["offsets"]), blob(part["words"]["blob"]), mapped, part["words"]["blob"][0]),
+            array(part["starts"]), array(part["documents"]), array(part["counts"]),
+        )
+        for field, part in header["words"].items()
+    }
+    return table, bigrams, words
 
 
 def _header(mapped: mmap.mmap) -> dict | None:

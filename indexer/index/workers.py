@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from indexer.index.analysis import (
 )
 from indexer.index.duplicates import passage_signature
 from indexer.index.passage_table import PassageRow, ReportRow
+from indexer.index.postings import pack_bigrams, pack_words
+from indexer.index.schema import RANK_FIELDS, RUNS_FOLDER
 from indexer.index.report_store import save_report
 from indexer.parse import Catalogue, fold_for_matching, names_by_kind
 from indexer.pipeline import parse_report
@@ -86,6 +89,10 @@ class IndexedRun:
 
     results: tuple[AnalysedReport | SkippedFile, ...]
     segment: object | None  # Whoosh's segment of the run's passages, None when no file in it had any
+    # The folder (in the generation's RUNS_FOLDER) holding the run's packed postings, and how many passages
+    # it numbers; None when no file had any.
+    postings: str | None = None
+    passages: int = 0
 
 
 def analyse_file(
@@ -181,12 +188,25 @@ def index_run(
                 results.append(analysed)
             file_done(source.path)
         if writer._added:
-            return IndexedRun(tuple(results), writer._finalize_segment())
+            folder = _save_run_postings(generation_dir, writer.pool, results)
+            return IndexedRun(tuple(results), writer._finalize_segment(), folder.name, writer.docnum)
         writer._close_segment()
         return IndexedRun(tuple(results), None)
     except BaseException:
         writer._close_segment()
         raise
+
+
+def _save_run_postings(generation_dir: Path, pool: _TermPool, results: list[AnalysedReport | SkippedFile]) -> Path:
+    """Pack the run's bigram and ranking-word postings (documents numbered from 0 as in its segment) into a
+    folder of their own, for the build process to merge without holding them."""
+    folder = generation_dir / RUNS_FOLDER / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    match_texts = (passage.row.match_text for result in results if isinstance(result, AnalysedReport) for passage in result.passages)
+    pack_bigrams(match_texts).save(folder, "bigrams")
+    for field, name in RANK_FIELDS.items():
+        pack_words(pool.field_postings(name)).save(folder, field)
+    return folder
 
 
 class _TermPool:
@@ -211,6 +231,14 @@ class _TermPool:
         columns[0].append(document)
         columns[1].append(weight)
         columns[2].append(self._values.setdefault(value, value))
+
+    def field_postings(self, field_name: str) -> dict[str, tuple[array, array]]:
+        """A field's words → (documents, counts), read before the segment is written (which empties the pool)."""
+        return {
+            text.decode("utf-8"): (documents, weights)
+            for (field, text), (documents, weights, _values) in self._terms.items()
+            if field == field_name
+        }
 
     def iter_postings(self) -> Iterator[tuple]:
         for term in sorted(self._terms):

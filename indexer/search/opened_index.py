@@ -18,6 +18,7 @@ from indexer.index import (
     BigramPostings,
     CodedColumn,
     PassageTable,
+    WordPostings,
     current_generation,
     hold_for_reading,
     read_passage_table,
@@ -78,6 +79,8 @@ class SearchIndex:
     generation: str
     table: PassageTable
     postings: BigramPostings
+    # The ranking words' postings with their counts, per field ("text", "heading"), for BM25F.
+    words: dict[str, WordPostings]
     whoosh: whoosh_index.Index
     # The documents of live passages, ascending (a deleted document keeps its number with report row -1);
     # per document, whether it is live and its report row.
@@ -199,13 +202,18 @@ def _opened(index_dir: Path, generation: str, filter_cache_bytes: int | None) ->
         )
     # Queries are segmented with the dictionary the passages were segmented with; load it now, not on the first search.
     segmenter()
-    table, postings = stored
-    index = _prepared(index_dir, generation, table, postings, whoosh)
+    table, postings, words = stored
+    index = _prepared(index_dir, generation, table, postings, words, whoosh)
     return replace(index, filter_cache=BoundedCache(filter_cache_bytes)) if filter_cache_bytes is not None else index
 
 
 def _prepared(
-    index_dir: Path, generation: str, table: PassageTable, postings: BigramPostings, whoosh: whoosh_index.Index
+    index_dir: Path,
+    generation: str,
+    table: PassageTable,
+    postings: BigramPostings,
+    words: dict[str, WordPostings],
+    whoosh: whoosh_index.Index,
 ) -> SearchIndex:
     """The index with the per-document arrays that let a search count, filter and sort a whole column at a time.
 
@@ -236,6 +244,7 @@ def _prepared(
         generation=generation,
         table=table,
         postings=postings,
+        words=words,
         whoosh=whoosh,
         live_rows=live_rows,
         live=live,

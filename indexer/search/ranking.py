@@ -1,26 +1,18 @@
-"""Ranking: BM25F over the jieba words of the query's phrases in the Whoosh rank fields, headings boosted, and
+"""Ranking: BM25F over the jieba words of the query's phrases (the words Whoosh's rank fields index, read from the
+table's packed postings), headings boosted, and
 the order of a page of hits (best score, newest year, then reading order).
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
-from itertools import repeat
+from collections.abc import Callable
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import Matcher
-from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.index import HEADING_BOOST, count_rank_words
 from indexer.parse import fold_for_matching
 from indexer.search.opened_index import K1, SearchIndex
-
-# Reading a posting (a block at a time) costs about a quarter of counting a word in a hit's text (0.45 µs
-# against 1.7 µs, measured on the 10,000-report benchmark index): read postings while a word's passages
-# are fewer than this many times the hits.
-_POSTINGS_PER_HIT = 3
 
 
 
@@ -46,92 +38,45 @@ def bm25_scores(index: SearchIndex, searcher: Searcher, phrases: tuple[str, ...]
     """BM25F of each row over the jieba words of the query phrases, words in the heading path boosted (None
     without phrases: browsing has no scores).
 
-    A word's frequencies are read from the Whoosh rank fields' postings, or, when the word is in far
-    more passages than the hits, counted in the hits' folded text, which is cheaper then. Index mode
-    indexed every dictionary sub-word, so both give the same counts (处罚 inside 行政处罚法 counts).
+    A word's counts come from the table's packed postings of the ranking fields: the hits are looked up in
+    them (or they in the hits, whichever is shorter) by binary search, so a word in most passages costs no
+    more than a rare one. Index mode indexed every dictionary sub-word, so 处罚 inside 行政处罚法 counts.
     """
     if not phrases or not len(rows):
         return None
     words: dict[str, int] = {}
     for phrase in phrases:
         words.update(count_rank_words(fold_for_matching(phrase), mode="query"))
-    reader = searcher.reader()
     document_count = len(index.live_rows)
     scores = np.zeros(len(rows), dtype=np.float64)
+    text, heading = index.words["text"], index.words["heading"]
     for word in words:
-        frequency = reader.doc_frequency("text_rank", word)
+        frequency = text.frequency(word)
         known = frequency or len(rows)
         weight = (K1 + 1) * math.log(1 + (document_count - known + 0.5) / (known + 0.5))
-        if frequency and frequency <= _POSTINGS_PER_HIT * len(rows):
-            _add_posting_scores(reader, "text_rank", word, weight, index.text_norms, rows, scores)
-            _add_posting_scores(reader, "heading_rank", word, weight * HEADING_BOOST, index.heading_norms, rows, scores)
-        else:
-            _add_counted_scores(index, word, weight, rows, scores)
+        _add_scores(*text.postings(word), weight, index.text_norms, rows, scores)
+        _add_scores(*heading.postings(word), weight * HEADING_BOOST, index.heading_norms, rows, scores)
     return Scores(rows, scores)
 
 
-def _add_posting_scores(
-    reader: IndexReader,
-    field_name: str,
-    word: str,
-    weight: float,
-    norms: np.ndarray,
-    rows: np.ndarray,
-    scores: np.ndarray,
+def _add_scores(
+    documents: np.ndarray, counts: np.ndarray, weight: float, norms: np.ndarray, rows: np.ndarray, scores: np.ndarray
 ) -> None:
-    # Segment by segment: Whoosh's multi-segment matcher wraps every posting in another call.
-    documents: list[int] = []
-    frequencies: list[float] = []
-    for segment, base in reader.leaf_readers():
-        if not segment.doc_frequency(field_name, word):
-            continue
-        for block_documents, block_frequencies in _posting_blocks(segment.postings(field_name, word)):
-            documents.extend([base + document for document in block_documents] if base else block_documents)
-            frequencies.extend(block_frequencies)
-    if not documents:
+    """Add a word's BM25 term to the scores of the rows holding it (documents and rows both ascending)."""
+    if not len(documents):
         return
-    documents_found = np.asarray(documents, dtype=np.int64)
-    found = np.asarray(frequencies, dtype=np.float64)
-    places = np.searchsorted(rows, documents_found)
-    places[places >= len(rows)] = 0
-    hit = rows[places] == documents_found
-    places, found, documents_found = places[hit], found[hit], documents_found[hit]
-    scores[places] += weight * found / (found + norms[documents_found])
-
-
-def _posting_blocks(matcher: Matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """A term's postings in one segment, a block (up to 128) of document numbers and frequencies at a time.
-
-    Whoosh's matcher interface costs four method calls a posting; its block reader (W3LeafMatcher, the
-    codec build.py writes) hands over whole decoded blocks. Any other matcher is read posting by posting.
-    """
-    if not isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            yield (matcher.id(),), (matcher.weight(),)
-            matcher.next()
-        return
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        yield matcher._ids, matcher._weights
-        matcher._next_block()
-
-
-def _add_counted_scores(index: SearchIndex, word: str, weight: float, rows: np.ndarray, scores: np.ndarray) -> None:
-    texts = index.table.match_texts
-    heading_ends = index.table.heading_ends
-    # Counted in C (str.count mapped over the texts); the heading path is the text before heading_end.
-    row_list = rows.tolist()
-    in_texts = np.fromiter(
-        map(str.count, map(texts.value, row_list), repeat(word), map(heading_ends.value, row_list)),
-        dtype=np.float64, count=len(row_list),
-    )
-    in_headings = np.fromiter(
-        map(str.count, map(texts.value, row_list), repeat(word), repeat(0), map(heading_ends.value, row_list)),
-        dtype=np.float64, count=len(row_list),
-    )
-    scores += weight * in_texts / (in_texts + index.text_norms[rows])
-    scores += weight * HEADING_BOOST * in_headings / (in_headings + index.heading_norms[rows])
+    if len(documents) <= len(rows):
+        places = np.searchsorted(rows, documents)
+        places[places >= len(rows)] = 0
+        found = rows[places] == documents
+        places, frequencies = places[found], counts[found].astype(np.float64)
+    else:
+        at = np.searchsorted(documents, rows)
+        at[at >= len(documents)] = 0
+        found = documents[at] == rows
+        places = np.flatnonzero(found)
+        frequencies = counts[at[found]].astype(np.float64)
+    scores[places] += weight * frequencies / (frequencies + norms[rows[places]])
 
 
 def ordered_rows(
