@@ -124,7 +124,6 @@ def _facet_counts(
 
     Counted with numpy (bincount over the codes of the rows); passages without a value count for none.
     """
-    report_count = max(index.report_count, 1)
     if name == "law":
         laws = index.table.laws
         starts, ends = laws.offsets[rows], laws.offsets[rows + 1]
@@ -137,8 +136,7 @@ def _facet_counts(
         codes = laws.codes[firsts].astype(np.int64)
         names = list(laws.names)
         counts = np.bincount(codes, minlength=len(names))
-        pairs = np.unique(codes * report_count + np.repeat(index.report_rows[rows[citing]], lengths))
-        reports = np.bincount(pairs // report_count, minlength=len(names))
+        reports = _reports_per_code(index, codes, np.repeat(index.report_rows[rows[citing]], lengths), len(names))
         return names, counts, reports
     codes = index.facet_codes[name]
     names = codes.names
@@ -146,9 +144,28 @@ def _facet_counts(
     if codes.reports is not None:
         reports = np.bincount(codes.reports[reports_of(index, rows, report_sets)], minlength=len(names))
     else:
-        pairs = np.unique(codes.rows[rows].astype(np.int64) * report_count + index.report_rows[rows])
-        reports = np.bincount(pairs // report_count, minlength=len(names))
+        reports = _reports_per_code(index, codes.rows[rows], index.report_rows[rows], len(names))
     return names, counts, reports
+
+
+def _reports_per_code(index: SearchIndex, codes: np.ndarray, report_rows: np.ndarray, size: int) -> np.ndarray:
+    """Per value code, the distinct reports among (code, report row) pairs given in document order.
+
+    Report rows never decrease in document order (a report's passages are numbered together, reports in
+    order of their first passage), so a stable sort by code, a radix sort for codes of 16 bits, leaves each
+    code's reports in order and a report's repeats side by side: counting changes counts distinct pairs.
+    """
+    if not len(codes):
+        return np.zeros(size, dtype=np.int64)
+    if index.reports_in_order and size <= 1 << 16:
+        order = np.argsort(codes.astype(np.uint16), kind="stable")
+        codes, report_rows = codes[order], report_rows[order]
+        first = np.ones(len(codes), dtype=bool)
+        first[1:] = (codes[1:] != codes[:-1]) | (report_rows[1:] != report_rows[:-1])
+        return np.bincount(codes[first], minlength=size)
+    report_count = max(index.report_count, 1)
+    pairs = np.unique(codes.astype(np.int64) * report_count + report_rows)
+    return np.bincount(pairs // report_count, minlength=size)
 
 
 def reports_of(index: SearchIndex, rows: np.ndarray, report_sets: dict[int, np.ndarray]) -> np.ndarray:

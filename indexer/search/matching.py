@@ -16,26 +16,21 @@ from indexer.search.query import ParsedQuery
 def matching_rows(index: SearchIndex, parsed: ParsedQuery) -> np.ndarray:
     """Document numbers, ascending, whose folded heading path or text contains a phrase of every group and no
     excluded phrase (the very array `index.live_rows` when the query has no phrase: browsing)."""
-    texts = index.table.match_texts
     rows: np.ndarray | None = None
     groups = [[fold_for_matching(phrase) for phrase in group] for group in parsed.groups]
-    # The rarest group first; a later group is looked up on its own only when that is cheaper than
-    # testing the rows found so far.
+    # The rarest group first; each later one is looked for among the rows found so far.
     for group in sorted(groups, key=lambda group: sum(_estimate(index, phrase) for phrase in group)):
-        if rows is None or sum(_estimate(index, phrase) for phrase in group) < len(rows):
-            found = _phrase_rows(index, group[0])
-            for phrase in group[1:]:
-                found = np.union1d(found, _phrase_rows(index, phrase))
-            rows = found if rows is None else _intersection(index, rows, found)
-        else:
-            rows = np.unique(np.concatenate([texts.rows_containing(rows, phrase) for phrase in group]))
+        found = _phrase_rows(index, group[0], rows)
+        for phrase in group[1:]:
+            found = _union(found, _phrase_rows(index, phrase, rows))
+        rows = found
         if not len(rows):
             return rows
     if rows is None:
         # Browsing: the very array of live documents, which later steps recognise and take shortcuts for.
         rows = index.live_rows
     for phrase in parsed.excluded:
-        rows = np.setdiff1d(rows, texts.rows_containing(rows, fold_for_matching(phrase)), assume_unique=True)
+        rows = rows[~_members(rows, _phrase_rows(index, fold_for_matching(phrase), rows))]
     return rows
 
 
@@ -46,36 +41,68 @@ def without_boilerplate(index: SearchIndex, rows: np.ndarray, hide_boilerplate: 
     return rows[index.duplicate_reports[rows] < BOILERPLATE_REPORTS]
 
 
-def _phrase_rows(index: SearchIndex, folded: str) -> np.ndarray:
-    """Document numbers whose match text contains the folded phrase, ascending."""
+def _phrase_rows(index: SearchIndex, folded: str, within: np.ndarray | None = None) -> np.ndarray:
+    """Document numbers whose match text contains the folded phrase, ascending (among `within` when given)."""
     texts = index.table.match_texts
     keys = phrase_keys(folded)
     if not keys:
         # Single characters have no bigram of their own to look up.
-        return texts.rows_containing(index.live_rows, folded)
+        return texts.rows_containing(index.live_rows if within is None else within, folded)
     by_count = sorted(keys, key=index.postings.count)
-    candidates = index.postings.documents(by_count[0]).astype(np.int64)
+    if within is None:
+        candidates = index.postings.documents(by_count[0]).astype(np.int64)
+        by_count = by_count[1:]
+    else:
+        candidates = within
+    # Up to three bigrams' postings cut the candidates cheaply (a binary search per candidate, instead of a
+    # substring test); a few dozen candidates are tested directly.
+    for key in by_count[:3]:
+        if len(candidates) < 64 and keys != [folded]:
+            break
+        candidates = _intersection(candidates, index.postings.documents(key))
     if keys == [folded]:
         # A two-character phrase is its own bigram: the postings are the answer.
         return candidates
-    # A second bigram's postings cut the candidates cheaply when they are not much longer than the first's:
-    # an array lookup per posting instead of a substring test per candidate.
-    for key in by_count[1:3]:
-        if len(candidates) < 64 or index.postings.count(key) > 8 * len(candidates):
-            break
-        candidates = _intersection(index, candidates, index.postings.documents(key))
+    # A passage whose text or heading path has the phrase as one of its jieba words holds it for certain (the
+    # words are pieces of the folded text): only the other candidates need the substring test.
+    certain = _word_rows(index, folded)
+    if len(certain):
+        inside = _members(candidates, certain)
+        return _union(candidates[inside], texts.rows_containing(candidates[~inside], folded))
     return texts.rows_containing(candidates, folded)
 
 
-def _intersection(index: SearchIndex, rows: np.ndarray, other: np.ndarray) -> np.ndarray:
+def _word_rows(index: SearchIndex, folded: str) -> np.ndarray:
+    """The documents with the phrase among their ranking words (text or heading path), ascending."""
+    found = [index.words[field].postings(folded)[0] for field in ("text", "heading")]
+    return _union(*(documents.astype(np.int64) for documents in found))
+
+
+def _union(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The rows of two ascending arrays, ascending, each once.
+
+    A stable sort of two ascending runs is a merge (numpy's timsort finds the runs), linear in their sizes.
+    """
+    if not len(first) or not len(second):
+        return first if len(second) == 0 else second
+    joined = np.sort(np.concatenate([first, second]), kind="stable")
+    keep = np.ones(len(joined), dtype=bool)
+    keep[1:] = joined[1:] != joined[:-1]
+    return joined[keep]
+
+
+def _members(rows: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """Per row, whether it is in the ascending array."""
+    places = np.searchsorted(ascending, rows)
+    places[places >= len(ascending)] = 0
+    return ascending[places] == rows
+
+
+def _intersection(rows: np.ndarray, other: np.ndarray) -> np.ndarray:
     """The rows (ascending) that are also in `other` (ascending)."""
     if len(rows) > len(other):
         rows, other = other, rows
-    if not len(rows):
-        return rows.astype(np.int64)
-    places = np.searchsorted(other, rows)
-    places[places >= len(other)] = 0
-    return rows[other[places] == rows].astype(np.int64)
+    return rows[_members(rows, other)].astype(np.int64)
 
 
 def _estimate(index: SearchIndex, folded: str) -> int:

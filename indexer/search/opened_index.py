@@ -88,6 +88,9 @@ class SearchIndex:
     live: np.ndarray
     report_rows: np.ndarray
     report_count: int
+    # Whether report rows never decrease in document order (as every build numbers them), which lets facets
+    # count distinct reports per value without a sort of pairs.
+    reports_in_order: bool
     # Per facet but the law: each value's code per document (and per report for report-level facets).
     facet_codes: dict[str, FacetCodes]
     law_names: list[str]  # every law cited, sorted (the law column's value names)
@@ -250,6 +253,7 @@ def _prepared(
         live=live,
         report_rows=report_rows,
         report_count=len(table.report_ids),
+        reports_in_order=bool(np.all(np.diff(report_rows[live]) >= 0)),
         facet_codes=facet_codes,
         law_names=list(table.laws.names),
         negative_years=negative_years,
