@@ -30,7 +30,8 @@ from indexer.index.report_store import (
     load_report,
     load_report_metadata,
 )
-from indexer.index.schema import FACETS, HEADING_BOOST, PassageTable
+from indexer.index.schema import FACETS, HEADING_BOOST, SEARCH_ARRAYS_FOLDER, PassageTable
+from indexer.index.search_arrays import K1, read_search_arrays
 from indexer.index.table_file import BigramPostings, WordPostings
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
-    "BOILERPLATE_REPORTS", "FACETS", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
+    "BOILERPLATE_REPORTS", "FACETS", "K1", "SEARCH_ARRAYS_FOLDER", "read_search_arrays", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
     "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "WordPostings", "BuildError", "BuildLocked", "BuildProgress",
     "BuildSummary", "CodedColumn", "Column", "NumberColumn", "PassageTable", "TextColumn", "TupleColumn", "ReportWarnings", "SkippedFile", "build_index", "comparable_text",
     "count_other_reports", "count_rank_words", "current_generation", "hold_for_reading", "is_boundary", "is_safe_report_id",

@@ -46,10 +46,12 @@ from indexer.index.passage_table import (
     write_table,
 )
 from indexer.index.report_store import STORE_FOLDER, remove_unreferenced
+from indexer.index.search_arrays import write_search_arrays
 from indexer.index.postings import Merged, Packed, merge_parts, without_documents
 from indexer.index.schema import (
     RANK_FIELDS,
     RUNS_FOLDER,
+    SEARCH_ARRAYS_FOLDER,
     SIGNATURE_FILE,
     TABLE_FILE,
     PassageTable,
@@ -319,7 +321,9 @@ def _write_generation(
         # contents), so the new generation shares them instead of copying gigabytes.
         shutil.copytree(
             previous_dir, workdir, copy_function=_link_or_copy,
-            ignore=shutil.ignore_patterns(TABLE_FILE, SIGNATURE_FILE, READERS_FILE, RUNS_FOLDER, "*LOCK", "*.counts"),
+            ignore=shutil.ignore_patterns(
+                TABLE_FILE, SIGNATURE_FILE, READERS_FILE, RUNS_FOLDER, SEARCH_ARRAYS_FOLDER, "*LOCK", "*.counts"
+            ),
         )
         index = whoosh_index.open_dir(str(workdir))
     else:
@@ -371,6 +375,10 @@ def _write_generation(
         write_signatures(workdir / SIGNATURE_FILE, by_document)
     bigrams, words = _merged_postings(workdir, previous_dir, previous, table, run_postings)
     write_table(workdir / TABLE_FILE, table, bigrams, words)
+    written = read_passage_table(workdir, with_postings=False)
+    if written is None:
+        raise BuildError(f"The passage table just written in {workdir} could not be read back; is the disk full?")
+    write_search_arrays(workdir / SEARCH_ARRAYS_FOLDER, written[0])
     shutil.rmtree(workdir / RUNS_FOLDER, ignore_errors=True)
     return table, len(report_rows), len(passage_rows), tuple(skipped)
 

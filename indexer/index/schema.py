@@ -18,13 +18,15 @@ from whoosh.system import pack_uint
 from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.bin"
 GENERATION_PREFIX = "generation-"
 # Where build workers leave their runs' packed postings inside an unfinished generation (merged, then removed).
 RUNS_FOLDER = "runs"
+# The per-document arrays searches use, computed from the table by the build (search_arrays.py).
+SEARCH_ARRAYS_FOLDER = "arrays"
 # The ranking fields: the table's name of each field's word postings → its Whoosh field.
 RANK_FIELDS = {"text": "text_rank", "heading": "heading_rank"}
 BUILD_LOCK = "BUILD"

@@ -14,7 +14,8 @@ from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
 from indexer.index import (
-    NO_GROUP,
+    K1,
+    SEARCH_ARRAYS_FOLDER,
     BigramPostings,
     CodedColumn,
     PassageTable,
@@ -22,6 +23,7 @@ from indexer.index import (
     current_generation,
     hold_for_reading,
     read_passage_table,
+    read_search_arrays,
     segmenter,
     stop_reading,
 )
@@ -31,9 +33,6 @@ from indexer.search.bounded_cache import BoundedCache
 # The filter cache's bound when the caller names none (the web app's `filter_cache_mb` setting names one).
 DEFAULT_FILTER_CACHE_BYTES = 64 * 1024 * 1024
 
-# BM25 constants, Whoosh's defaults.
-K1 = 1.2
-B = 0.75
 
 
 class IndexUnavailable(Exception):
@@ -220,28 +219,20 @@ def _prepared(
 ) -> SearchIndex:
     """The index with the per-document arrays that let a search count, filter and sort a whole column at a time.
 
-    Everything here is a numpy operation over the mapped columns (milliseconds at two million passages);
-    no Python loop runs per passage, so opening costs little at any corpus size.
+    The build computed them (index/search_arrays.py); here they are mapped, so opening costs the same at any
+    corpus size.
     """
-    report_rows = table.report_rows.array.astype(np.int64)
-    live = report_rows >= 0
-    live_rows = np.flatnonzero(live)
-    years = table.years.array
+    stored = read_search_arrays(index_dir / generation / SEARCH_ARRAYS_FOLDER)
+    if stored is None:
+        raise IndexUnavailable(
+            f"The index in {index_dir} is incomplete or was written by another version; rebuild it with --rebuild."
+        )
+    arrays, names = stored
     facet_codes = {
-        name: _report_facet(getattr(table, column).codes, getattr(table, column).names, report_rows)
-        for name, column in (("township", "townships"), ("county", "counties"), ("province", "provinces"))
+        name: FacetCodes(names[name], arrays[f"{name}_rows"], arrays.get(f"{name}_reports"))
+        for name in ("township", "county", "province", "year", "section_type")
     }
-    year_names = sorted({str(year) for year in np.unique(years).tolist() if year})
-    year_numbers = np.zeros(max(int(years.max(initial=0)) + 1, 1), dtype=np.int32)
-    for code, name in enumerate(year_names, start=1):
-        year_numbers[int(name)] = code
-    facet_codes["year"] = _codes_by_report([""] + year_names, year_numbers[years], report_rows)
-    sections = table.section_types
-    facet_codes["section_type"] = FacetCodes(list(sections.names), sections.codes.astype(np.int32), None)
-    negative_years = np.where(live, -years[np.maximum(report_rows, 0)], 0).astype(np.int32) if len(years) else np.zeros(len(report_rows), np.int32)
-    # Reports without a township sort after every named one: "" is code 0, so it becomes the last rank.
-    township = facet_codes["township"]
-    township_ranks = np.where(township.rows == 0, len(township.names), township.rows).astype(np.int32)
+    report_rows, live = arrays["report_rows"], arrays["live"]
     return SearchIndex(
         directory=index_dir,
         generation=generation,
@@ -249,53 +240,21 @@ def _prepared(
         postings=postings,
         words=words,
         whoosh=whoosh,
-        live_rows=live_rows,
+        live_rows=arrays["live_rows"],
         live=live,
         report_rows=report_rows,
         report_count=len(table.report_ids),
-        reports_in_order=bool(np.all(np.diff(report_rows[live]) >= 0)),
+        reports_in_order=bool(np.all(np.diff(report_rows[arrays["live_rows"]]) >= 0)),
         facet_codes=facet_codes,
         law_names=list(table.laws.names),
-        negative_years=negative_years,
-        township_ranks=township_ranks,
-        year_order=live_rows[np.lexsort((live_rows, negative_years[live_rows]))],
-        township_order=live_rows[np.lexsort((live_rows, negative_years[live_rows], township_ranks[live_rows]))],
-        text_norms=_norms(table.text_lengths.array, live),
-        heading_norms=_norms(table.heading_lengths.array, live),
-        duplicate_reports=_other_reports(table.duplicate_groups.array, report_rows),
+        negative_years=arrays["negative_years"],
+        township_ranks=arrays["township_ranks"],
+        year_order=arrays["year_order"],
+        township_order=arrays["township_order"],
+        text_norms=arrays["text_norms"],
+        heading_norms=arrays["heading_norms"],
+        duplicate_reports=arrays["duplicate_reports"],
     )
-
-
-def _report_facet(codes: np.ndarray, names: list[str], report_rows: np.ndarray) -> FacetCodes:
-    """A report-level facet with "" as code 0 and the other values in alphabetical order after it."""
-    ordered = [""] + sorted(set(names) - {""})
-    position = {name: code for code, name in enumerate(ordered)}
-    renumber = np.array([position[name] for name in names], dtype=np.int32)
-    return _codes_by_report(ordered, renumber[codes] if len(codes) else np.zeros(0, np.int32), report_rows)
-
-
-def _codes_by_report(names: list[str], by_report: np.ndarray, report_rows: np.ndarray) -> FacetCodes:
-    rows = by_report[np.maximum(report_rows, 0)] if len(by_report) else np.zeros(len(report_rows), np.int32)
-    return FacetCodes(names, np.where(report_rows >= 0, rows, 0).astype(np.int32), by_report.astype(np.int32))
-
-
-def _norms(lengths: np.ndarray, live: np.ndarray) -> np.ndarray:
-    average = float(lengths[live].mean()) if live.any() else 1.0
-    return K1 * (1 - B + B * lengths.astype(np.float64) / (average or 1.0))
-
-
-def _other_reports(groups: np.ndarray, report_rows: np.ndarray) -> np.ndarray:
-    """Per document, how many other reports hold a passage of its near-duplicate group (0 outside any)."""
-    found = np.zeros(len(groups), dtype=np.int32)
-    grouped = np.flatnonzero(groups != NO_GROUP)
-    if not len(grouped):
-        return found
-    pairs = np.unique(np.stack([groups[grouped].astype(np.int64), report_rows[grouped]], axis=1), axis=0)
-    leaders, reports = np.unique(pairs[:, 0], return_counts=True)
-    sizes = np.zeros(len(groups), dtype=np.int32)
-    sizes[leaders] = reports - 1
-    found[grouped] = sizes[groups[grouped]]
-    return found
 
 
 def passage_fields(index: SearchIndex, row: int) -> dict[str, str | int | None]:
