@@ -117,3 +117,25 @@ def test_packed_postings_survive_saving(tmp_path):
     packed.save(tmp_path, "bigrams")
     loaded = Packed.load(tmp_path, "bigrams")
     assert np.array_equal(loaded.keys, packed.keys) and np.array_equal(loaded.documents, packed.documents)
+
+
+def test_opening_an_index_raises_the_open_file_limit_to_what_the_system_allows(tmp_path):
+    # Each thread's searcher holds a file per segment: hundreds at national scale, past a soft limit of 1,024.
+    import resource
+    import subprocess
+    import sys
+
+    index_dir = tmp_path / "index"
+    build_index(bundled_corpus(), index_dir, workers=1)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard <= 256:
+        pytest.skip("the hard limit of open files here leaves nothing to raise")
+    script = (
+        "import resource, sys; from indexer.search import open_search_index;"
+        "open_search_index(sys.argv[1]).close(); print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, str(index_dir)], capture_output=True, text=True, check=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)),
+    )
+    assert int(found.stdout.split()[-1]) > 256

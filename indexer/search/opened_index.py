@@ -3,6 +3,7 @@ lists (facet values, sort keys, BM25 length norms) that matching, ranking and fa
 """
 from __future__ import annotations
 
+import resource
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -191,7 +192,23 @@ def open_search_index(index_dir: Path, filter_cache_bytes: int | None = None) ->
     return index
 
 
+def _allow_open_files() -> None:
+    """Raise this process's limit of open files to what the system allows.
+
+    Each thread's Whoosh searcher keeps one file open per segment, and a build from scratch writes a segment
+    per run of files (about 290 for 200,000 reports), so a server's threads need thousands of descriptors;
+    the usual soft limit of 1,024 would turn a large index into failed searches.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else max(soft, 65536), hard))
+        except (ValueError, OSError):
+            pass
+
+
 def _opened(index_dir: Path, generation: str, filter_cache_bytes: int | None) -> SearchIndex:
+    _allow_open_files()
     stored = read_passage_table(index_dir / generation)
     try:
         # Plain reads, not mmap: mapped segment pages would count in the server's resident memory.
