@@ -17,10 +17,10 @@ from indexer.research.passage_arrays import (
     cached,
     live_report_rows,
     passage_row_of,
+    report_characters,
     report_column,
     report_passages,
     report_row_of,
-    text_characters,
 )
 from indexer.search import SearchIndex, passage_fields, passage_url
 
@@ -181,19 +181,6 @@ class _ReportShares(Sequence):
             copied_characters=self.copied[at],
             share=self.shares[at],
         )
-
-
-def report_characters(index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Per report row, the characters of its passages' texts and of those with a near-copy in another report."""
-    def compute() -> tuple[np.ndarray, np.ndarray]:
-        live = index.live_rows
-        lengths = text_characters(index)[live]
-        owners = index.report_rows[live]
-        copied = index.table.duplicate_groups.array[live] != NO_GROUP
-        total = np.bincount(owners, weights=lengths, minlength=index.report_count).astype(np.int64)
-        held = np.bincount(owners[copied], weights=lengths[copied], minlength=index.report_count).astype(np.int64)
-        return total, held
-    return cached(index, "report characters", compute)
 
 
 def copies_in_report(index: SearchIndex, report_id: str) -> dict[str, int]:

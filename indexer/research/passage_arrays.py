@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.index import NO_GROUP
 from indexer.search import SearchIndex
 
 # Text bytes examined at a time when counting characters (small enough to stay in the CPU cache: 30 ms for 75 MB,
@@ -82,6 +83,19 @@ def text_characters(index: SearchIndex) -> np.ndarray:
         column = index.table.match_texts
         return _utf8_lengths(column.offsets, column.blob) - index.table.heading_ends.array.astype(np.int64) - 1
     return cached(index, "text characters", compute)
+
+
+def report_characters(index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Per report row, the characters of its passages' texts and of those with a near-copy in another report."""
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        live = index.live_rows
+        lengths = text_characters(index)[live]
+        owners = index.report_rows[live]
+        copied = index.table.duplicate_groups.array[live] != NO_GROUP
+        total = np.bincount(owners, weights=lengths, minlength=index.report_count).astype(np.int64)
+        held = np.bincount(owners[copied], weights=lengths[copied], minlength=index.report_count).astype(np.int64)
+        return total, held
+    return cached(index, "report characters", compute)
 
 
 def _utf8_lengths(offsets: np.ndarray, blob) -> np.ndarray:
