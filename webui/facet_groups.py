@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.search import FacetValue, SearchIndex
 from webui.index_holder import current_index
 
@@ -21,10 +23,13 @@ def township_places(index: SearchIndex) -> dict[str, tuple[str, str]]:
     places = index._cache.get("township_places")
     if places is None:
         table = index.table
+        # The first report row of each township code (codes are per report row), in report order.
+        codes, first = np.unique(table.townships.codes, return_index=True)
         places = {}
-        for township, county, province in zip(table.townships, table.counties, table.provinces):
+        for code, row in sorted(zip(codes.tolist(), first.tolist()), key=lambda item: item[1]):
+            township = table.townships.names[code]
             if township:
-                places.setdefault(township, (province, county))
+                places.setdefault(township, (table.provinces[row], table.counties[row]))
         index._cache["township_places"] = places
     return places
 

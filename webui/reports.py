@@ -11,6 +11,7 @@ from indexer.index import (
     load_report_metadata,
 )
 from indexer.report import LawCitation, Passage, Report
+from indexer.research import passage_row_of, report_row_of
 from indexer.search import SearchIndex
 
 _CITATION_FIELDS = {item.name for item in fields(LawCitation)}
@@ -20,11 +21,7 @@ def find_report(index: SearchIndex, report_id: str) -> Report | None:
     """The report as this index generation indexed it."""
     if not is_safe_report_id(report_id):
         return None
-    rows = index._cache.get("report_rows_by_id")
-    if rows is None:
-        rows = {report_id: row for row, report_id in enumerate(index.table.report_ids)}
-        index._cache["report_rows_by_id"] = rows
-    row = rows.get(report_id)
+    row = report_row_of(index, report_id)
     if row is None:
         return None
     return load_report(index.directory / STORE_FOLDER, report_id, index.table.content_hashes[row])
@@ -35,12 +32,7 @@ def find_passage(index: SearchIndex, passage_id: str) -> tuple[dict, Passage] | 
 
     The whole report is never loaded: a 10 MB report took a second to parse for each of its passages.
     """
-    rows = index._cache.get("passage_rows_by_id")
-    if rows is None:
-        table = index.table
-        rows = {table.passage_ids[row]: row for row in index.live_rows.tolist()}
-        index._cache["passage_rows_by_id"] = rows
-    row = rows.get(passage_id)
+    row = passage_row_of(index, passage_id)
     if row is None:
         return None
     table = index.table

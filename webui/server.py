@@ -13,7 +13,6 @@ import socket
 import waitress
 from flask import Flask
 
-
 # waitress's default backlog: connections the system queues before a process accepts them.
 _BACKLOG = 1024
 

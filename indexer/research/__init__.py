@@ -64,6 +64,7 @@ from indexer.research.law_stats import (
     law_detail,
     law_events,
 )
+from indexer.research.passage_arrays import passage_row_of, report_row_of
 from indexer.research.review import (
     FLAGS,
     MIN_PROBLEM_CHARS,
@@ -104,5 +105,5 @@ __all__ = [
     "DuplicateOverview", "LawDetail", "LawSummary", "ReportShare", "Trends", "WorkLimit", "citation_years", "cited_documents",
     "cited_laws", "concordance", "concordance_lines", "concordance_to_json", "copies_in_report", "coverage", "coverage_rows",
     "coverage_to_json", "duplicate_group", "duplicate_overview", "find_law", "is_known_passage", "iter_group_members",
-    "law_categories", "law_detail", "law_events", "line_to_json", "report_shares", "split_topics", "trends", "trends_to_json",
+    "law_categories", "law_detail", "law_events", "line_to_json", "passage_row_of", "report_row_of", "report_shares", "split_topics", "trends", "trends_to_json",
 ]

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import numpy as np
+
 from indexer.research.occurrences import (
     Occurrence,
     context_bounds,
@@ -112,13 +114,14 @@ def concordance(
         keyed = sort_keys(index, plan, sort, limit)
         counts = keyed.counts
         chosen = list(sorted_occurrences(index, plan, keyed, first + per_page))[first:]
-    with_occurrences = [row for row, count in zip(plan.rows, counts) if count]
+    rows = np.asarray(plan.rows, dtype=np.int64)
+    with_occurrences = rows[np.asarray(counts, dtype=np.int64) > 0] if len(rows) else rows
     return Concordance(
         query=query_text,
         filters=plan.matched.filters,
         total=sum(counts),
         total_passages=len(with_occurrences),
-        total_reports=len(set(map(index.table.report_rows.__getitem__, with_occurrences))),
+        total_reports=len(np.unique(index.report_rows[with_occurrences])),
         page=page,
         per_page=per_page,
         sort=sort,

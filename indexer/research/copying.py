@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from indexer.index import SHINGLE_CHARACTERS, STORE_FOLDER, comparable_text, load_report
 from indexer.parse import SECTION_LABELS, fold_for_matching
 from indexer.report import Passage, Report
+from indexer.research.passage_arrays import report_row_of
 from indexer.search import SearchIndex
 
 # A sentence counts as copied when at least this share of its shingles occur in the other report.
@@ -105,11 +106,7 @@ def copied_share(later_folded: str, earlier_folded: str) -> float:
 
 def stored_report(index: SearchIndex, report_id: str) -> Report | None:
     """The report as this index generation indexed it (None for an unknown id)."""
-    rows = index._cache.get("report rows by id")
-    if rows is None:
-        rows = {one: row for row, one in enumerate(index.table.report_ids)}
-        index._cache["report rows by id"] = rows
-    row = rows.get(report_id)
+    row = report_row_of(index, report_id)
     if row is None:
         return None
     return load_report(index.directory / STORE_FOLDER, report_id, index.table.content_hashes[row])

@@ -6,11 +6,13 @@ A topic is a query like a search query (枫桥经验, law:民法典, 行政执�
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.research.occurrences import filtered_rows, match_rows
+from indexer.research.passage_arrays import cached, live_report_rows, report_column
 from indexer.search import (
     Notice,
     NoticeText,
@@ -131,44 +133,46 @@ def row_to_json(row: CoverageRow, topics: tuple[TopicSummary, ...]) -> dict:
 
 def _grid(
     index: SearchIndex, topics: tuple[str, ...], filters: SearchFilters, match_words: bool = False
-) -> tuple[tuple[TopicSummary, ...], list[Counter], list[int]]:
+) -> tuple[tuple[TopicSummary, ...], list[list[int]], list[int]]:
     """The topic summaries, passages per report row for each topic, and the grid's report rows in order."""
-    report_rows = index.table.report_rows
-    in_grid = set(map(report_rows.__getitem__, filtered_rows(index, filters)))
+    in_grid = np.zeros(index.report_count, dtype=bool)
+    in_grid[index.report_rows[np.asarray(filtered_rows(index, filters), dtype=np.int64)]] = True
     summaries = []
     counts = []
     for topic in topics:
         matched = match_rows(index, topic, filters, match_words)
-        per_report = Counter(map(report_rows.__getitem__, matched.rows))
-        counts.append(per_report)
+        per_report = np.bincount(index.report_rows[np.asarray(matched.rows, dtype=np.int64)], minlength=index.report_count)
+        counts.append(per_report.tolist())
         # The topic's passages pass the grid's filters too, so every report counted here is a row of the grid.
         summaries.append(
             TopicSummary(
                 topic=topic,
-                reports=len(per_report),
+                reports=int(np.count_nonzero(per_report)),
                 passages=len(matched.rows),
                 notices=matched.parsed.notices,
             )
         )
-    return tuple(summaries), counts, sorted(in_grid, key=_place_order(index))
+    order = _place_order(index)
+    return tuple(summaries), counts, order[in_grid[order]].tolist()
 
 
-def _place_order(index: SearchIndex) -> Callable[[int], tuple]:
-    """Sort key of a report row: province, county, township (unknown places last), newer years first, id."""
-    table = index.table
-
-    def key(report_row: int) -> tuple:
-        places = (table.provinces[report_row], table.counties[report_row], table.townships[report_row])
-        return (
-            *((name == "", name) for name in places),
-            -(table.years[report_row] or 0),
-            table.report_ids[report_row],
+def _place_order(index: SearchIndex) -> np.ndarray:
+    """Every report row with a live passage by province, county, township (unknown places last), newer years
+    first, id; sorted once per index."""
+    def compute() -> np.ndarray:
+        provinces, counties, townships, years, ids = (
+            report_column(index, name) for name in ("provinces", "counties", "townships", "years", "report_ids")
         )
 
-    return key
+        def key(report_row: int) -> tuple:
+            places = (provinces[report_row], counties[report_row], townships[report_row])
+            return (*((name == "", name) for name in places), -(years[report_row] or 0), ids[report_row])
+
+        return np.array(sorted(live_report_rows(index).tolist(), key=key), dtype=np.int64)
+    return cached(index, "coverage report order", compute)
 
 
-def _row(index: SearchIndex, report_row: int, counts: list[Counter]) -> CoverageRow:
+def _row(index: SearchIndex, report_row: int, counts: list[list[int]]) -> CoverageRow:
     table = index.table
     return CoverageRow(
         report_id=table.report_ids[report_row],

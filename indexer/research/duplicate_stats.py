@@ -7,10 +7,21 @@ whose text stands for the group.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.index import BOILERPLATE_REPORTS, NO_GROUP
+from indexer.research.passage_arrays import (
+    cached,
+    live_report_rows,
+    passage_row_of,
+    report_characters,
+    report_column,
+    report_passages,
+    report_row_of,
+)
 from indexer.search import SearchIndex, passage_fields, passage_url
 
 
@@ -85,14 +96,14 @@ def duplicate_overview(
     first = (page - 1) * per_page
     first_report = (report_page - 1) * per_page
     return DuplicateOverview(
-        groups_total=len(groups),
+        groups_total=len(groups.leaders),
         passages_total=len(index.live_rows),
-        passages_in_groups=sum(len(rows) for rows in groups.values()),
-        boilerplate_passages=sum(1 for row in index.live_rows.tolist() if index.duplicate_reports[row] >= BOILERPLATE_REPORTS),
+        passages_in_groups=len(groups.rows),
+        boilerplate_passages=int(np.count_nonzero(index.duplicate_reports[index.live_rows] >= BOILERPLATE_REPORTS)),
         page=page,
         per_page=per_page,
         groups=tuple(
-            _group(index, leader, groups[leader], 1, members_shown) for leader in list(groups)[first:first + per_page]
+            _group(index, leader, groups.members(leader), 1, members_shown) for leader in groups.leaders[first:first + per_page]
         ),
         reports_total=len(shares),
         report_page=report_page,
@@ -103,16 +114,16 @@ def duplicate_overview(
 def duplicate_group(index: SearchIndex, passage_id: str, page: int = 1, per_page: int = 100) -> DuplicateGroup | None:
     """The group of a passage with one page of its members, or None when the passage is unknown or no other
     report holds a near-copy of it."""
-    row = _rows_by_passage(index).get(passage_id)
+    row = passage_row_of(index, passage_id)
     if row is None or index.table.duplicate_groups[row] == NO_GROUP:
         return None
     leader = index.table.duplicate_groups[row]
-    return _group(index, leader, _groups(index)[leader], page, per_page)
+    return _group(index, leader, _groups(index).members(leader), page, per_page)
 
 
 def is_known_passage(index: SearchIndex, passage_id: str) -> bool:
     """Whether the index holds a passage with this id."""
-    return passage_id in _rows_by_passage(index)
+    return passage_row_of(index, passage_id) is not None
 
 
 def iter_group_members(index: SearchIndex) -> Iterator[tuple[str, int, int, GroupMember]]:
@@ -121,95 +132,110 @@ def iter_group_members(index: SearchIndex) -> Iterator[tuple[str, int, int, Grou
     Members here leave out the heading path, which would cost a stored-field read each.
     """
     table = index.table
-    for leader, rows in _groups(index).items():
-        reports = len({table.report_rows[row] for row in rows})
-        for row in rows:
+    groups = _groups(index)
+    for leader in groups.leaders:
+        rows = groups.members(leader)
+        reports = len(np.unique(index.report_rows[rows]))
+        for row in rows.tolist():
             yield table.passage_ids[leader], reports, len(rows), _member(index, row, None)
 
 
-def report_shares(index: SearchIndex) -> tuple[ReportShare, ...]:
-    """Every report with the share of its passage text that has near-copies elsewhere, most copied first."""
-    key = "report shares"
-    if key not in index._cache:
-        table = index.table
-        characters = [0] * len(table.report_ids)
-        copied = [0] * len(table.report_ids)
-        for row in index.live_rows.tolist():
-            # The match text is the folded heading path, a line break, then the folded passage text.
-            length = len(table.match_texts[row]) - table.heading_ends[row] - 1
-            report_row = table.report_rows[row]
-            characters[report_row] += length
-            if table.duplicate_groups[row] != NO_GROUP:
-                copied[report_row] += length
-        shares = [
-            ReportShare(
-                report_id=table.report_ids[report_row],
-                title=table.titles[report_row],
-                township=table.townships[report_row],
-                county=table.counties[report_row],
-                province=table.provinces[report_row],
-                year=table.years[report_row],
-                characters=characters[report_row],
-                copied_characters=copied[report_row],
-                share=round(copied[report_row] / characters[report_row], 4) if characters[report_row] else 0.0,
-            )
-            for report_row in sorted(set(table.report_rows[row] for row in index.live_rows.tolist()))
-        ]
-        index._cache[key] = tuple(sorted(shares, key=lambda share: (-share.share, -share.copied_characters, share.report_id)))
-    return index._cache[key]
+def report_shares(index: SearchIndex) -> Sequence[ReportShare]:
+    """Every report with the share of its passage text that has near-copies elsewhere, most copied first.
+
+    The order is found once per index; a report's ReportShare is made when it is read (a page reads 20).
+    """
+    return cached(index, "report shares", lambda: _ReportShares(index))
+
+
+class _ReportShares(Sequence):
+    """The reports most copied first, each read as a ReportShare."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        characters, copied = report_characters(index)
+        report_rows = live_report_rows(index).tolist()
+        self.characters, self.copied = characters[report_rows].tolist(), copied[report_rows].tolist()
+        self.shares = [round(copied / total, 4) if total else 0.0 for copied, total in zip(self.copied, self.characters)]
+        ids = report_column(index, "report_ids")
+        order = sorted(range(len(report_rows)), key=lambda at: (-self.shares[at], -self.copied[at], ids[report_rows[at]]))
+        self.order, self.report_rows, self.table = order, report_rows, index.table
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return tuple(map(self._share, self.order[item]))
+        return self._share(self.order[item])
+
+    def _share(self, at: int) -> ReportShare:
+        table, row = self.table, self.report_rows[at]
+        return ReportShare(
+            report_id=table.report_ids[row],
+            title=table.titles[row],
+            township=table.townships[row],
+            county=table.counties[row],
+            province=table.provinces[row],
+            year=table.years[row],
+            characters=self.characters[at],
+            copied_characters=self.copied[at],
+            share=self.shares[at],
+        )
 
 
 def copies_in_report(index: SearchIndex, report_id: str) -> dict[str, int]:
     """Per passage of a report, how many other reports hold a near-copy of it (passages without any left out)."""
-    rows = _rows_by_report(index).get(report_id, ())
+    report_row = report_row_of(index, report_id)
+    rows = report_passages(index).of(report_row).tolist() if report_row is not None else []
     return {
         index.table.passage_ids[row]: int(index.duplicate_reports[row]) for row in rows if index.duplicate_reports[row]
     }
 
 
-def _groups(index: SearchIndex) -> dict[int, list[int]]:
-    """Leader → its group's rows (newest reports first), groups spanning the most reports first; once per index."""
-    key = "duplicate groups"
-    if key not in index._cache:
-        table = index.table
-        groups: dict[int, list[int]] = {}
-        for row in index.live_rows.tolist():
-            leader = table.duplicate_groups[row]
-            if leader != NO_GROUP:
-                groups.setdefault(leader, []).append(row)
-        for rows in groups.values():
-            rows.sort(key=lambda row: (index.negative_years[row], index.township_ranks[row], row))
-        order = sorted(
-            groups,
-            key=lambda leader: (-index.duplicate_reports[leader], -len(groups[leader]), table.passage_ids[leader]),
-        )
-        index._cache[key] = {leader: groups[leader] for leader in order}
-    return index._cache[key]
+@dataclass(frozen=True)
+class _Groups:
+    """The near-duplicate groups: leaders, groups spanning the most reports first, and each one's rows (newest
+    reports first) as `rows[span[leader][0]:span[leader][1]]`."""
+
+    leaders: list[int]
+    span: dict[int, tuple[int, int]]
+    rows: np.ndarray
+
+    def members(self, leader: int) -> np.ndarray:
+        start, end = self.span[leader]
+        return self.rows[start:end]
 
 
-def _rows_by_passage(index: SearchIndex) -> dict[str, int]:
-    key = "rows by passage id"
-    if key not in index._cache:
-        index._cache[key] = {index.table.passage_ids[row]: row for row in index.live_rows.tolist()}
-    return index._cache[key]
+def _groups(index: SearchIndex) -> _Groups:
+    """The groups of the live passages; once per index."""
+    return cached(index, "duplicate groups", lambda: _grouped(index))
 
 
-def _rows_by_report(index: SearchIndex) -> dict[str, list[int]]:
-    key = "rows by report id"
-    if key not in index._cache:
-        table = index.table
-        rows: dict[str, list[int]] = {}
-        for row in index.live_rows.tolist():
-            rows.setdefault(table.report_ids[table.report_rows[row]], []).append(row)
-        index._cache[key] = rows
-    return index._cache[key]
+def _grouped(index: SearchIndex) -> _Groups:
+    table = index.table
+    live = index.live_rows
+    leaders_of = table.duplicate_groups.array[live].astype(np.int64)
+    rows = live[leaders_of != NO_GROUP]
+    leaders_of = leaders_of[leaders_of != NO_GROUP]
+    order = np.lexsort((rows, index.township_ranks[rows], index.negative_years[rows], leaders_of))
+    rows, leaders_of = rows[order], leaders_of[order]
+    leaders, starts, sizes = np.unique(leaders_of, return_index=True, return_counts=True)
+    leaders, starts, sizes = leaders.tolist(), starts.tolist(), sizes.tolist()
+    reports = index.duplicate_reports[leaders].tolist() if leaders else []
+    ids = [table.passage_ids[leader] for leader in leaders]
+    ordered = sorted(range(len(leaders)), key=lambda at: (-reports[at], -sizes[at], ids[at]))
+    return _Groups(
+        leaders=[leaders[at] for at in ordered],
+        span={leader: (start, start + size) for leader, start, size in zip(leaders, starts, sizes)},
+        rows=rows,
+    )
 
 
-def _group(index: SearchIndex, leader: int, rows: list[int], page: int, per_page: int) -> DuplicateGroup:
+def _group(index: SearchIndex, leader: int, rows: np.ndarray, page: int, per_page: int) -> DuplicateGroup:
     """A group with one page of its members."""
     searcher = index.searcher()
     stored = searcher.stored_fields(leader)
-    shown = rows[(page - 1) * per_page:page * per_page]
+    shown = rows[(page - 1) * per_page:page * per_page].tolist()
     return DuplicateGroup(
         passage_id=index.table.passage_ids[leader],
         reports=int(index.duplicate_reports[leader]) + 1,

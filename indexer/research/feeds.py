@@ -4,7 +4,8 @@ its report version was first indexed (the passage table keeps it across builds):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from heapq import nsmallest
+
+import numpy as np
 
 from indexer.research.occurrences import match_rows
 from indexer.search import SearchFilters, SearchIndex, passage_fields
@@ -44,7 +45,14 @@ def feed(index: SearchIndex, query_text: str = "", filters: SearchFilters = Sear
     limit = min(max(limit, 1), MAX_ENTRIES)
     indexed_at = table.indexed_at
     report_rows = table.report_rows
-    newest = nsmallest(limit, matched.rows, key=lambda row: (-indexed_at[report_rows[row]], index.negative_years[row], row))
+    rows = np.asarray(matched.rows, dtype=np.int64)
+    if len(rows) > limit:
+        # The `limit` newest by (-indexed_at, -year, row): those at least as new as the limit-th newest time, sorted.
+        times = indexed_at.array[index.report_rows[rows]]
+        cut = np.partition(-times, limit - 1)[limit - 1]
+        rows = rows[-times <= cut]
+    times = indexed_at.array[index.report_rows[rows]]
+    newest = rows[np.lexsort((rows, index.negative_years[rows], -times))][:limit].tolist()
     searcher = index.searcher()
     entries = []
     for row in newest:

@@ -8,13 +8,17 @@ offsets are offsets in the stored text, so only the sentences shown need the sto
 from __future__ import annotations
 
 import statistics
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import numpy as np
+
 from indexer.parse import fold_for_matching
 from indexer.research.numbers import figures_for_phrase, sentence_around
 from indexer.research.occurrences import match_rows
+from indexer.research.passage_arrays import cached
 from indexer.search import (
     Notice,
     NoticeText,
@@ -27,6 +31,8 @@ from indexer.search import (
 # Bounds: passages read for one query, figures kept.
 MAX_PASSAGES = 10_000
 MAX_FIGURES = 10_000
+# Queries whose figures are remembered per index.
+RECENT_QUERIES = 15
 MAX_PER_PAGE = 500
 _SENTENCE_CONTEXT = 80  # characters either side of a figure at most, in the sentence shown
 
@@ -190,14 +196,16 @@ def _find(
     index: SearchIndex, query_text: str, filters: SearchFilters, match_words: bool = False
 ) -> tuple[list[_Found], SearchFilters, tuple[Notice, ...], bool]:
     """Figures in the matching passages, by year (newest first), township and text order; remembered per query."""
-    key = ("figures", query_text, filters, match_words)
-    cached = index._cache.get(key)
-    if cached is not None:
-        return cached
+    key = (query_text, filters, match_words)
+    recent = _recent(index)
+    remembered = recent.get(key)
+    if remembered is not None:
+        return remembered
     matched = match_rows(index, query_text, filters, match_words)
     phrases = sorted({fold_for_matching(phrase) for phrase in matched.parsed.phrases} - {""}, key=lambda p: (-len(p), p))
     table = index.table
-    rows = sorted(matched.rows, key=lambda row: (index.negative_years[row], index.township_ranks[row], row))
+    rows = np.asarray(matched.rows, dtype=np.int64)
+    rows = rows[np.lexsort((rows, index.township_ranks[rows], index.negative_years[rows]))][:MAX_PASSAGES + 1].tolist()
     is_truncated = len(rows) > MAX_PASSAGES
     found: list[_Found] = []
     for row in rows[:MAX_PASSAGES]:
@@ -214,12 +222,19 @@ def _find(
             found = found[:MAX_FIGURES]
             break
     result = (found, matched.filters, tuple(matched.parsed.notices), is_truncated)
-    # One entry per recent query, so the cache stays small.
-    # list() copies the keys in one step, so another thread adding an entry meanwhile does no harm.
-    for old in [name for name in list(index._cache) if isinstance(name, tuple) and name[:1] == ("figures",)][:-15]:
-        index._cache.pop(old, None)
-    index._cache[key] = result
+    # One entry per recent query, so the cache stays small; another thread may have dropped the oldest meanwhile.
+    recent[key] = result
+    while len(recent) > RECENT_QUERIES:
+        try:
+            recent.popitem(last=False)
+        except KeyError:
+            break
     return result
+
+
+def _recent(index: SearchIndex) -> OrderedDict:
+    """The figures of the last RECENT_QUERIES queries, oldest first: one fixed key of the index's cache."""
+    return cached(index, "figures of recent queries", OrderedDict)
 
 
 def _figure(index: SearchIndex, one: _Found, query_text: str) -> Figure:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.parse import (
     DOCUMENT,
     SECTION_LABELS,
@@ -18,6 +20,7 @@ from indexer.parse import (
     fold_for_matching,
     law_catalogue,
 )
+from indexer.research.passage_arrays import cached
 from indexer.search import SearchIndex, passage_fields, passage_url
 
 LAW_SORTS = ("reports", "passages", "name")
@@ -163,17 +166,24 @@ def law_detail(index: SearchIndex, name: str, page: int = 1, per_page: int = 20)
     and the events named after it, counted apart."""
     table = index.table
     column = "documents" if name in _all_summaries(index, "documents") and name not in _all_summaries(index) else "laws"
-    cited_in = getattr(table, column)
-    rows = [row for row in index.live_rows.tolist() if name in cited_in[row]]
+    rows = _citing_rows(index, getattr(table, column), name)
     summary = _all_summaries(index, column).get(name) or _summary(index, name, {})
     entry = law_catalogue().resolve(name)
-    passages = Counter(table.section_types[row] for row in rows)
-    reports = Counter(section for section, _ in {(table.section_types[row], table.report_rows[row]) for row in rows})
+    # (section type, report) pairs of the citing passages: passages per section type, and distinct reports
+    sections = table.section_types.codes[rows].astype(np.int64)
+    pairs = np.unique(sections * max(index.report_count, 1) + index.report_rows[rows]) // max(index.report_count, 1)
+    names = table.section_types.names
+    passages, reports = Counter(), Counter()
+    for code, (passages_in, reports_in) in enumerate(zip(np.bincount(sections, minlength=len(names)).tolist(),
+                                                         np.bincount(pairs, minlength=len(names)).tolist())):
+        if passages_in:
+            passages[names[code]] += passages_in
+            reports[names[code]] += reports_in
     by_section = tuple(
         SectionCount(section, SECTION_LABELS.get(section, section), reports[section], count)
         for section, count in sorted(passages.items(), key=lambda item: (-item[1], item[0]))
     )
-    rows.sort(key=lambda row: (index.negative_years[row], index.township_ranks[row], row))
+    rows = rows[np.lexsort((rows, index.township_ranks[rows], index.negative_years[rows]))].tolist()
     first = (max(page, 1) - 1) * per_page
     searcher = index.searcher()
     shown = tuple(_citing_passage(index, row, searcher.stored_fields(row), name) for row in rows[first:first + per_page])
@@ -187,6 +197,16 @@ def law_detail(index: SearchIndex, name: str, page: int = 1, per_page: int = 20)
         per_page=per_page,
         passages=shown,
     )
+
+
+def _citing_rows(index: SearchIndex, cited_in, name: str) -> np.ndarray:
+    """The live documents whose tuple column holds `name`, ascending."""
+    try:
+        code = cited_in.names.index(name)
+    except ValueError:
+        return np.zeros(0, dtype=np.int64)
+    rows = np.unique(cited_in.rows_of_codes()[cited_in.codes == code])
+    return rows[index.live[rows]]
 
 
 def citing_sentences(text: str, spans: list[tuple[int, int]]) -> tuple[CitingSentence, ...]:
@@ -214,21 +234,83 @@ def citing_sentences(text: str, spans: list[tuple[int, int]]) -> tuple[CitingSen
 
 
 def _all_summaries(index: SearchIndex, column: str = "laws") -> dict[str, LawSummary]:
-    """Every cited law's (document's, event's) summary from a column of the table, computed once per opened index."""
-    key = f"law summaries: {column}"
-    if key not in index._cache:
+    """Every cited law's (document's, event's) summary from a column of the table, computed once per opened index,
+    in the order the live passages first cite them."""
+    return cached(index, f"law summaries: {column}", lambda: _summaries(index, column))
+
+
+def _summaries(index: SearchIndex, column: str) -> dict[str, LawSummary]:
+    """The counts of every name of a tuple column, with numpy over its (passage, name) entries: a passage counts
+    once per entry, a report once per name, a place once per name and year."""
+    cited_in = getattr(index.table, column)
+    owners = cited_in.rows_of_codes()
+    live = index.live[owners]
+    laws = cited_in.codes[live].astype(np.int64)
+    if not len(laws):
+        return {}
+    reports = index.report_rows[owners[live]]
+    first_cited = np.unique(laws, return_index=True)
+    # (law, report) pairs with the passages of that report citing the law
+    pairs, passages = np.unique(laws * index.report_count + reports, return_counts=True)
+    law_of, report_of = pairs // index.report_count, pairs % index.report_count
+    years = index.table.years.array.astype(np.int64)[report_of]
+    places = _places(index)[report_of]
+    # (law, year) → reports, passages and distinct places; law → distinct places
+    law_years, year_at = np.unique(law_of * (years.max() + 1) + years, return_inverse=True)
+    year_reports = np.bincount(year_at)
+    year_passages = np.bincount(year_at, weights=passages).astype(np.int64)
+    year_places = np.bincount(np.unique(year_at * (places.max() + 1) + places) // (places.max() + 1), minlength=len(law_years))
+    law_places = np.bincount(np.unique(law_of * (places.max() + 1) + places) // (places.max() + 1))
+    law_reports = np.bincount(law_of)
+    law_passages = np.bincount(law_of, weights=passages).astype(np.int64)
+    by_law: dict[int, list[YearCount]] = {}
+    for key, reports_in, passages_in, places_in in zip(
+        law_years.tolist(), year_reports.tolist(), year_passages.tolist(), year_places.tolist()
+    ):
+        law, year = divmod(key, int(years.max()) + 1)
+        by_law.setdefault(law, []).append(YearCount(year or None, reports_in, passages_in, places_in))
+    found = {}
+    for law in first_cited[0][np.argsort(first_cited[1], kind="stable")].tolist():
+        by_year = sorted(by_law[law], key=lambda count: (count.year is None, count.year or 0))
+        found[cited_in.names[law]] = _named_summary(
+            index, cited_in.names[law], column, int(law_reports[law]), int(law_passages[law]), int(law_places[law]), tuple(by_year)
+        )
+    return found
+
+
+def _places(index: SearchIndex) -> np.ndarray:
+    """Per report row, a number for what tells townships apart (_place): equal for reports of one province, county
+    and township, of its own for a report without a township."""
+    def compute() -> np.ndarray:
         table = index.table
-        cited_in = getattr(table, column)
-        # (law, report row) → passages of that report citing the law
-        by_report: dict[str, Counter] = {}
-        for row in index.live_rows.tolist():
-            laws = cited_in[row]
-            if laws:
-                report_row = table.report_rows[row]
-                for law in laws:
-                    by_report.setdefault(law, Counter())[report_row] += 1
-        index._cache[key] = {name: _summary(index, name, counts, column) for name, counts in by_report.items()}
-    return index._cache[key]
+        codes = [_by_name(getattr(table, name)) for name in ("provinces", "counties", "townships")]
+        unnamed = np.array([name == "" for name in table.townships.names], dtype=bool)[table.townships.codes]
+        key = np.stack(codes, axis=1)
+        key[unnamed] = -1 - np.flatnonzero(unnamed)[:, None]
+        return np.unique(key, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    return cached(index, "law places", compute)
+
+
+def _by_name(column) -> np.ndarray:
+    """A coded column's codes made equal where the names are."""
+    first: dict[str, int] = {}
+    renumber = np.array([first.setdefault(name, code) for code, name in enumerate(column.names)], dtype=np.int64)
+    return renumber[column.codes] if len(renumber) else np.zeros(len(column.codes), dtype=np.int64)
+
+
+def _named_summary(
+    index: SearchIndex, name: str, column: str, reports: int, passages: int, townships: int, by_year: tuple[YearCount, ...]
+) -> LawSummary:
+    entry = law_catalogue().resolve(name)
+    return LawSummary(
+        name=name,
+        short_name=entry.short_name if entry else index.table.law_labels.get(name, name),
+        category=entry.category if entry else DOCUMENT if column == "documents" else UNCATALOGUED,
+        reports=reports,
+        passages=passages,
+        townships=townships,
+        by_year=by_year,
+    )
 
 
 def _summary(index: SearchIndex, name: str, passages_by_report: dict[int, int], column: str = "laws") -> LawSummary:

@@ -9,7 +9,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from heapq import nsmallest
 
+import numpy as np
+
 from indexer.parse import fold_for_matching
+from indexer.research.passage_arrays import cached, match_texts
 from indexer.research.work_limit import WorkLimit
 from indexer.search import (
     ParsedQuery,
@@ -127,31 +130,29 @@ def plan_occurrences(index: SearchIndex, query_text: str, filters: SearchFilters
 def occurrence_counts(index: SearchIndex, plan: OccurrencePlan, limit: WorkLimit) -> list[int]:
     """Occurrences in each row's text (not its heading path), rows past the limit counted as none; one phrase
     is counted by str.count, in C."""
-    texts, heading_ends = index.table.match_texts, index.table.heading_ends
     phrases, rows = plan.phrases, plan.rows
     counts = [0] * len(rows)
     if not phrases:
         return counts
     if plan.match_words:
-
-        def count(row: int) -> int:
-            return len(_spans(index, plan, row))
-    elif len(phrases) == 1:
+        return _counted(rows, counts, limit, (len(_spans(index, plan, row)) for row in rows))
+    if len(phrases) == 1:
         phrase = phrases[0]
-
-        def count(row: int) -> int:
-            return texts[row].count(phrase, heading_ends[row] + 1)
+        found = (text.count(phrase, start) for text, start in match_texts(index, rows))
     else:
         pattern = _pattern(phrases)
+        found = (len(pattern.findall(text, start)) for text, start in match_texts(index, rows))
+    return _counted(rows, counts, limit, found)
 
-        def count(row: int) -> int:
-            return len(pattern.findall(texts[row], heading_ends[row] + 1))
+
+def _counted(rows: list[int], counts: list[int], limit: WorkLimit, found: Iterator[int]) -> list[int]:
+    """Each row's count from `found`, rows past the limit counted as none."""
     done = 0
-    for position, row in enumerate(rows):
+    for position, count in zip(range(len(rows)), found):
         if not limit.allows(done):
             break
-        counts[position] = count(row)
-        done += counts[position]
+        counts[position] = count
+        done += count
     return counts
 
 
@@ -184,15 +185,15 @@ def context_bounds(text: str, start: int, end: int, floor: int, context_chars: i
     return left, right
 
 
-def _in_document_order(index: SearchIndex, rows: list[int]) -> list[int]:
+def _in_document_order(index: SearchIndex, rows) -> list[int]:
     """Rows as search's township order lists them: townships alphabetically, newer years first, passages in reading order."""
-    ranks = index._cache.get("concordance document ranks")
-    if ranks is None:
-        ranks = [0] * index.table.document_count
-        for rank, row in enumerate(index.township_order):
-            ranks[row] = rank
-        index._cache["concordance document ranks"] = ranks
-    return sorted(rows, key=ranks.__getitem__)
+    def compute() -> np.ndarray:
+        ranks = np.zeros(index.table.document_count, dtype=np.int64)
+        ranks[index.township_order] = np.arange(len(index.township_order))
+        return ranks
+    ranks = cached(index, "concordance document ranks", compute)
+    rows = np.asarray(rows, dtype=np.int64)
+    return rows[np.argsort(ranks[rows], kind="stable")].tolist()
 
 
 def document_page(index: SearchIndex, plan: OccurrencePlan, counts: list[int], first: int, per_page: int) -> list[Occurrence]:
@@ -231,14 +232,13 @@ def sort_keys(index: SearchIndex, plan: OccurrencePlan, sort: str, limit: WorkLi
     """
     if plan.pattern is None:
         return SortKeys(keys=[], owners=[], ordinals=[], counts=[])
-    texts, heading_ends = index.table.match_texts, index.table.heading_ends
     # The lookahead reads the context without consuming it, so the next occurrence may start inside it.
     context = f"(?=([^\n]{{0,{SORT_KEY_CHARS}}}))"
+    # Each row_keys takes the row, its match text and where its passage text starts there.
     if plan.match_words:
         # Only some occurrences count, which a regular expression cannot tell: keys from each kept span.
 
-        def row_keys(row: int) -> list[str]:
-            text = texts[row]
+        def row_keys(row: int, text: str, start: int) -> list[str]:
             return [
                 (text[end:end + SORT_KEY_CHARS] if sort == "right" else text[max(start - SORT_KEY_CHARS, 0):start][::-1])
                 .partition("\n")[0]
@@ -247,31 +247,31 @@ def sort_keys(index: SearchIndex, plan: OccurrencePlan, sort: str, limit: WorkLi
     elif sort == "right":
         right_keys = re.compile(f"(?:{plan.pattern.pattern}){context}")
 
-        def row_keys(row: int) -> list[str]:
-            return right_keys.findall(texts[row], heading_ends[row] + 1)
+        def row_keys(row: int, text: str, start: int) -> list[str]:
+            return right_keys.findall(text, start)
     elif _occurrences_never_overlap(plan.phrases):
         # The left context is the right context in the reversed text, found with the reversed phrases;
         # when no two occurrences can overlap, the reversed scan finds the very same occurrences.
         left_keys = re.compile(f"(?:{'|'.join(re.escape(phrase[::-1]) for phrase in plan.phrases)}){context}")
 
-        def row_keys(row: int) -> list[str]:
-            return left_keys.findall(texts[row][:heading_ends[row]:-1])[::-1]
+        def row_keys(row: int, text: str, start: int) -> list[str]:
+            return left_keys.findall(text[:start - 1:-1])[::-1]
     else:
         start_of = re.Match.start
 
-        def row_keys(row: int) -> list[str]:
-            text = texts[row]
+        def row_keys(row: int, text: str, start: int) -> list[str]:
             return [
                 text[max(start - SORT_KEY_CHARS, 0):start][::-1].partition("\n")[0]
-                for start in map(start_of, plan.pattern.finditer(text, heading_ends[row] + 1))
+                for start in map(start_of, plan.pattern.finditer(text, start))
             ]
 
     keyed = SortKeys(keys=[], owners=[], ordinals=[], counts=[])
-    for row in plan.rows:
+    for row, (text, start) in zip(plan.rows, match_texts(index, plan.rows)):
         if not limit.allows(len(keyed.keys)):
-            keyed.counts.append(0)
-            continue
-        found = row_keys(row)
+            # Rows past the limit count as none.
+            keyed.counts.extend([0] * (len(plan.rows) - len(keyed.counts)))
+            break
+        found = row_keys(row, text, start)
         keyed.counts.append(len(found))
         keyed.keys.extend(found)
         keyed.owners.extend([row] * len(found))

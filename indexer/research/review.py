@@ -15,9 +15,18 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from indexer.index import NO_GROUP, count_rank_words
+import numpy as np
+
+from indexer.index import count_rank_words
 from indexer.parse import fold_for_matching
 from indexer.research.occurrences import filtered_rows
+from indexer.research.passage_arrays import (
+    cached,
+    live_report_rows,
+    report_characters,
+    report_column,
+    report_passages,
+)
 from indexer.search import SearchFilters, SearchIndex
 
 # A problems section shorter than this (characters of text, headings left out) is flagged as thin.
@@ -112,6 +121,10 @@ class Review:
     reports: tuple[ReportReview, ...]
     counties: tuple[CountySummary, ...]
     summary: CountySummary  # all counties together (county "")
+
+
+# A report's passages are copied out of the mapped table at once when they span fewer bytes than this.
+_REPORT_BYTES = 1 << 22
 
 
 @lru_cache(maxsize=1)
@@ -258,68 +271,97 @@ class _Facts:
 
 def _report_rows(index: SearchIndex, filters: SearchFilters) -> list[int]:
     """Report rows with a passage under the filters, by county, township, year (newest first), id."""
-    table = index.table
+    order = _report_order(index)
     if filters.is_empty():
-        chosen = set(_facts(index))
-    else:
-        chosen = set(map(table.report_rows.__getitem__, filtered_rows(index, filters)))
-    return sorted(chosen, key=lambda row: (table.counties[row] or "\uffff", table.townships[row] or "\uffff",
-                                           -(table.years[row] or 0), table.report_ids[row]))
+        return order.tolist()
+    chosen = np.zeros(index.report_count, dtype=bool)
+    chosen[index.report_rows[np.asarray(filtered_rows(index, filters), dtype=np.int64)]] = True
+    return order[chosen[order]].tolist()
+
+
+def _report_order(index: SearchIndex) -> np.ndarray:
+    """Every report row with a live passage in the page order; once per index."""
+    def compute() -> np.ndarray:
+        counties, townships, years, ids = (report_column(index, name) for name in ("counties", "townships", "years", "report_ids"))
+        rows = live_report_rows(index).tolist()
+        rows.sort(key=lambda row: (counties[row] or "\uffff", townships[row] or "\uffff", -(years[row] or 0), ids[row]))
+        return np.array(rows, dtype=np.int64)
+    return cached(index, "review report order", compute)
 
 
 def _facts(index: SearchIndex) -> dict[int, _Facts]:
-    """Report row → its parts, date check, length and the rows of its problems and plans; once per index."""
-    key = "review facts"
-    if key not in index._cache:
-        table = index.table
-        rows_of: dict[int, list[int]] = {}
-        for row in index.live_rows.tolist():
-            rows_of.setdefault(table.report_rows[row], []).append(row)
-        index._cache[key] = {report_row: _report_facts(index, report_row, rows) for report_row, rows in rows_of.items()}
-    return index._cache[key]
+    """Report row → its parts, date check, length and the rows of its problems and plans; once per index.
 
-
-def _report_facts(index: SearchIndex, report_row: int, rows: list[int]) -> _Facts:
-    """A report's parts, length and problems and plan rows.
-
-    Top-level sections come from the section types alone; headings are read only in a report that lacks a
-    part there, to look for a subsection naming it (一、主要工作 › （五）存在的问题).
+    Top-level sections come from the section types alone, counted over all passages with numpy; headings are
+    read only in a report that lacks a part there, to look for a subsection naming it
+    (一、主要工作 › （五）存在的问题), and only the heading's bytes are decoded.
     """
+    return cached(index, "review facts", lambda: _all_facts(index))
+
+
+def _all_facts(index: SearchIndex) -> dict[int, _Facts]:
     table = index.table
-    match_texts, heading_ends, section_types, groups = table.match_texts, table.heading_ends, table.section_types, table.duplicate_groups
+    live = index.live_rows
+    owners = index.report_rows[live]
+    sections = table.section_types.codes[live]
+    characters, copied = report_characters(index)
     by_type = _parts_by_section_type()
-    first_row: dict[str, int] = {}
-    part_rows: dict[str, list[int]] = {}
-    characters = copied = 0
-    for row in rows:
-        length = len(match_texts[row]) - heading_ends[row] - 1
-        characters += length
-        if groups[row] != NO_GROUP:
-            copied += length
-        key = by_type.get(section_types[row])
-        if key is not None:
-            first_row.setdefault(key, row)
-            part_rows.setdefault(key, []).append(row)
-    # The section's heading is read only for the rows shown (_heading_as_written), not for every report here.
-    found = {key: FoundPart(key, "section", "", "", row) for key, row in first_row.items()}
-    if any(part.key not in found for part in required_parts()):
-        for row in rows:
-            for key, heading in _subsection_parts(match_texts[row][:heading_ends[row]]):
-                if key not in found:
-                    found[key] = FoundPart(key, "subsection", heading, "", row)
-                if found[key].level == "subsection":
-                    part_rows.setdefault(key, []).append(row)
     parts = required_parts()
-    return _Facts(
-        county=table.counties[report_row],
-        parts=tuple(found[part.key] for part in parts if part.key in found),
-        missing=tuple(part.key for part in parts if part.is_required and part.key not in found),
-        on_time=is_on_time(table.dates[report_row], table.years[report_row]),
-        characters=characters,
-        copied_characters=copied,
-        problem_rows=tuple(part_rows.get("problems", ())),
-        plan_rows=tuple(part_rows.get("next_steps", ())),
-    )
+    # per part key: the rows of its section type, grouped by report (ascending within one)
+    part_rows: dict[str, tuple[list[int], list[int]]] = {}
+    for key in dict.fromkeys(by_type.values()):
+        codes = [code for code, name in enumerate(table.section_types.names) if by_type.get(name) == key]
+        chosen = np.isin(sections, codes)
+        rows, of = live[chosen], owners[chosen]
+        order = np.argsort(of, kind="stable")
+        part_rows[key] = (rows[order].tolist(), np.searchsorted(of[order], np.arange(index.report_count + 1)).tolist())
+    report_rows = live_report_rows(index).tolist()
+    counties, dates, years = (report_column(index, name) for name in ("counties", "dates", "years"))
+    characters_of, copied_of = characters.tolist(), copied.tolist()
+    passages = report_passages(index)
+    facts = {}
+    for report_row in report_rows:
+        found, rows_of = {}, {}
+        for key, (rows, starts) in part_rows.items():
+            start, end = starts[report_row], starts[report_row + 1]
+            if end > start:
+                found[key] = FoundPart(key, "section", "", "", rows[start])
+                rows_of[key] = rows[start:end]
+        if any(part.key not in found for part in parts):
+            _find_subsections(index, passages.of(report_row).tolist(), found, rows_of)
+        facts[report_row] = _Facts(
+            county=counties[report_row],
+            parts=tuple(found[part.key] for part in parts if part.key in found),
+            missing=tuple(part.key for part in parts if part.is_required and part.key not in found),
+            on_time=is_on_time(dates[report_row], years[report_row]),
+            characters=characters_of[report_row],
+            copied_characters=copied_of[report_row],
+            problem_rows=tuple(rows_of.get("problems", ())),
+            plan_rows=tuple(rows_of.get("next_steps", ())),
+        )
+    return facts
+
+
+def _find_subsections(index: SearchIndex, rows: list[int], found: dict[str, FoundPart], rows_of: dict) -> None:
+    """Parts a report lacks at the top level, found in the headings of its passages' subsections (with the rows
+    whose headings name them)."""
+    column = index.table.match_texts
+    offsets = column.offsets
+    first = offsets[rows[0]].item()
+    # The report's passages are read as one piece of bytes (unless they lie far apart), each heading decoded alone.
+    last = offsets[rows[-1] + 1].item()
+    text = bytes(column.blob[first:last]) if last - first <= _REPORT_BYTES else column.blob[first:last]
+    starts, ends = (offsets[rows] - first).tolist(), index.table.heading_ends.array[rows].tolist()
+    subsection_rows: dict[str, list[int]] = {}
+    for row, start, end in zip(rows, starts, ends):
+        # A heading of `end` characters lies within its first 4·end bytes; a character cut at that end lies after it.
+        heading = str(text[start:start + 4 * end], "utf-8", "ignore")[:end]
+        for key, words in _subsection_parts(heading):
+            if key not in found:
+                found[key] = FoundPart(key, "subsection", words, "", row)
+            if found[key].level == "subsection":
+                subsection_rows.setdefault(key, []).append(row)
+    rows_of.update(subsection_rows)
 
 
 def _headings(index: SearchIndex, row: int) -> list[str]:

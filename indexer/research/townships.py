@@ -18,6 +18,11 @@ from indexer.research.copying import (
     shingles,
     stored_report,
 )
+from indexer.research.passage_arrays import (
+    live_report_rows,
+    report_column,
+    report_passages,
+)
 from indexer.search import SearchIndex
 
 # The most reports one township page lists (a township has one a year).
@@ -95,10 +100,12 @@ def repeating_townships(index: SearchIndex) -> tuple[RepeatingTownship, ...]:
     key = "repeating townships"
     if key not in index._cache:
         table = index.table
+        live = index.live_rows
+        chosen = live[(table.section_types.codes[live] == _code(table.section_types.names, "problems"))
+                      & (table.duplicate_groups.array[live] != NO_GROUP)]
         problems: dict[int, set[int]] = {}  # report row → groups of its problems passages
-        for row in index.live_rows.tolist():
-            if table.section_types[row] == "problems" and table.duplicate_groups[row] != NO_GROUP:
-                problems.setdefault(table.report_rows[row], set()).add(table.duplicate_groups[row])
+        for report_row, group in zip(index.report_rows[chosen].tolist(), table.duplicate_groups.array[chosen].tolist()):
+            problems.setdefault(report_row, set()).add(group)
         found = []
         for (township, county), report_rows in _reports_by_place(index).items():
             dated = [row for row in report_rows if table.years[row] is not None]
@@ -150,14 +157,13 @@ def _reports_by_place(index: SearchIndex) -> dict[tuple[str, str], list[int]]:
     """(township, county) → its report rows, oldest first; reports without a township left out. Once per index."""
     key = "reports by township"
     if key not in index._cache:
-        table = index.table
-        places: dict[tuple[str, str], set[int]] = {}
-        for row in index.live_rows.tolist():
-            report_row = table.report_rows[row]
-            if table.townships[report_row]:
-                places.setdefault((table.townships[report_row], table.counties[report_row]), set()).add(report_row)
+        townships, counties, years, ids = (report_column(index, name) for name in ("townships", "counties", "years", "report_ids"))
+        places: dict[tuple[str, str], list[int]] = {}
+        for report_row in live_report_rows(index).tolist():
+            if townships[report_row]:
+                places.setdefault((townships[report_row], counties[report_row]), []).append(report_row)
         index._cache[key] = {
-            place: sorted(rows, key=lambda row: (table.years[row] or 0, table.report_ids[row]))
+            place: sorted(rows, key=lambda row: (years[row] or 0, ids[row]))
             for place, rows in places.items()
         }
     return index._cache[key]
@@ -192,12 +198,19 @@ def _outline(sections: tuple[Section, ...]) -> list[OutlineEntry]:
 def _folded_passages(index: SearchIndex, report_rows: set[int]) -> dict[int, list[tuple[str, str, str]]]:
     """Report row → (passage id, section type, folded text) of its passages, in document order."""
     table = index.table
-    found: dict[int, list[tuple[str, str, str]]] = {row: [] for row in report_rows}
-    for row in index.live_rows.tolist():
-        report_row = table.report_rows[row]
-        if report_row in found:
-            found[report_row].append((table.passage_ids[row], table.section_types[row], table.match_texts[row][table.heading_ends[row] + 1:]))
-    return found
+    passages = report_passages(index)
+    return {
+        report_row: [
+            (table.passage_ids[row], table.section_types[row], table.match_texts[row][table.heading_ends[row] + 1:])
+            for row in passages.of(report_row).tolist()
+        ]
+        for report_row in report_rows
+    }
+
+
+def _code(names: list[str], name: str) -> int:
+    """The code of a name in a coded column, or -1 when no row has it."""
+    return names.index(name) if name in names else -1
 
 
 def _pair(table, earlier: int, later: int, texts: dict[int, list[tuple[str, str, str]]]) -> YearPair:

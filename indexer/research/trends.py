@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.research.occurrences import filtered_rows, match_rows
+from indexer.research.passage_arrays import live_report_rows
 from indexer.search import (
     Notice,
     NoticeText,
@@ -111,40 +114,48 @@ def _point_to_json(point: TrendPoint) -> dict:
 
 def _series(index: SearchIndex, query: str, filters: SearchFilters, match_words: bool) -> TrendSeries:
     matched = match_rows(index, query, filters, match_words)
-    report_rows = index.table.report_rows
-    matching_reports = set(map(report_rows.__getitem__, matched.rows))
+    rows = np.asarray(matched.rows, dtype=np.int64)
+    matching_reports = np.unique(index.report_rows[rows])
     all_reports = _reports_under(index, matched.filters)
     return TrendSeries(
         query=query,
         filters=matched.filters,
         notices=matched.parsed.notices,
         reports=len(matching_reports),
-        passages=len(matched.rows),
-        by_year=_points(index, "year", matched.rows, matching_reports, all_reports, by_value=True),
-        by_province=_points(index, "province", matched.rows, matching_reports, all_reports, by_value=False),
+        passages=len(rows),
+        by_year=_points(index, "year", rows, matching_reports, all_reports, by_value=True),
+        by_province=_points(index, "province", rows, matching_reports, all_reports, by_value=False),
     )
 
 
-def _reports_under(index: SearchIndex, filters: SearchFilters) -> set[int]:
-    """The report rows with at least one passage passing the filters (remembered for the unfiltered index)."""
+def _reports_under(index: SearchIndex, filters: SearchFilters) -> np.ndarray:
+    """The report rows with at least one passage passing the filters, ascending (remembered for the unfiltered index)."""
     if filters.is_empty():
-        if "trends all reports" not in index._cache:
-            index._cache["trends all reports"] = frozenset(map(index.table.report_rows.__getitem__, index.live_rows))
-        return index._cache["trends all reports"]
-    return set(map(index.table.report_rows.__getitem__, filtered_rows(index, filters)))
+        return live_report_rows(index)
+    return np.unique(index.report_rows[np.asarray(filtered_rows(index, filters), dtype=np.int64)])
 
 
 def _points(
-    index: SearchIndex, name: str, rows: list[int], matching_reports: set[int], all_reports: set[int], by_value: bool
+    index: SearchIndex, name: str, rows: np.ndarray, matching_reports: np.ndarray, all_reports: np.ndarray, by_value: bool
 ) -> tuple[TrendPoint, ...]:
     """Counts per value of a report facet; values sorted by value (years) or by all reports (provinces)."""
-    report_values = index.report_values[name]
-    passages = Counter(map(index.row_values[name].__getitem__, rows))
-    reports = Counter(map(report_values.__getitem__, matching_reports))
-    totals = Counter(map(report_values.__getitem__, all_reports))
+    codes = index.facet_codes[name]
+    size = len(codes.names)
+    passages = _by_name(codes.names, np.bincount(codes.rows[rows], minlength=size))
+    reports = _by_name(codes.names, np.bincount(codes.reports[matching_reports], minlength=size))
+    totals = _by_name(codes.names, np.bincount(codes.reports[all_reports], minlength=size))
     totals.pop("", None)
     if by_value:
         values = sorted(totals, key=int)
     else:
         values = sorted(totals, key=lambda value: (-totals[value], value))
     return tuple(TrendPoint(value, reports[value], passages[value], totals[value]) for value in values)
+
+
+def _by_name(names: list[str], counts: np.ndarray) -> Counter:
+    """Counts per code as a Counter by value, values counted 0 left out."""
+    found: Counter = Counter()
+    for code, count in enumerate(counts.tolist()):
+        if count:
+            found[names[code]] += count
+    return found

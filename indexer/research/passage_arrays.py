@@ -1,0 +1,147 @@
+"""Per-generation arrays the research views share, each computed once per opened index with numpy over the mapped
+table (no Python loop per passage) and kept under one fixed key of the index's cache: the reports with a live
+passage, the live passages of each report, every passage's length in characters, where each place's reports are,
+and the lookups of a report or passage by its id.
+
+A view that shows a page then reads Python values only for the rows on the page.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.index import NO_GROUP
+from indexer.search import SearchIndex
+
+# Rows whose texts are read at a time.
+_CHUNK_ROWS = 65536
+# Text bytes examined at a time when counting characters (small enough to stay in the CPU cache: 30 ms for 75 MB,
+# where 32 MB at a time took 120 ms).
+_CHUNK_BYTES = 1 << 20
+
+
+def cached(index: SearchIndex, key: str, compute: Callable[[], object]):
+    """`compute()` once per opened index under `key` (a fixed name, never a request's value)."""
+    found = index._cache.get(key)
+    if found is None:
+        found = index._cache[key] = compute()
+    return found
+
+
+def live_report_rows(index: SearchIndex) -> np.ndarray:
+    """The report rows holding at least one live passage, ascending."""
+    return cached(index, "live report rows", lambda: np.unique(index.report_rows[index.live_rows]))
+
+
+@dataclass(frozen=True)
+class ReportPassages:
+    """The live passages grouped by report row: report row r's are `rows[starts[r]:starts[r + 1]]`, ascending."""
+
+    rows: np.ndarray
+    starts: np.ndarray
+
+    def of(self, report_row: int) -> np.ndarray:
+        return self.rows[self.starts[report_row]:self.starts[report_row + 1]]
+
+
+def report_passages(index: SearchIndex) -> ReportPassages:
+    """The live passages of each report, in document order."""
+    def compute() -> ReportPassages:
+        live = index.live_rows
+        owners = index.report_rows[live]
+        if len(owners) > 1 and not bool(np.all(owners[1:] >= owners[:-1])):
+            order = np.argsort(owners, kind="stable")
+            live, owners = live[order], owners[order]
+        starts = np.searchsorted(owners, np.arange(index.report_count + 1))
+        return ReportPassages(live, starts)
+    return cached(index, "live passages by report", compute)
+
+
+def match_texts(index: SearchIndex, rows: list[int]) -> Iterator[tuple[str, int]]:
+    """Each row's match text and where its passage text starts in it (after the heading path and its line break),
+    read straight from the mapped bytes, a chunk of rows at a time (a column's own reads check every row)."""
+    column = index.table.match_texts
+    blob, offsets, heading_ends = column.blob, column.offsets, index.table.heading_ends.array
+    for first in range(0, len(rows), _CHUNK_ROWS):
+        chunk = np.asarray(rows[first:first + _CHUNK_ROWS], dtype=np.int64)
+        for start, end, heading_end in zip(offsets[chunk].tolist(), offsets[chunk + 1].tolist(), heading_ends[chunk].tolist()):
+            yield str(blob[start:end], "utf-8"), heading_end + 1
+
+
+def report_row_of(index: SearchIndex, report_id: str) -> int | None:
+    """The report row of a report id, or None."""
+    rows = cached(index, "report rows by id", lambda: {report_id: row for row, report_id in enumerate(index.table.report_ids)})
+    return rows.get(report_id)
+
+
+def passage_row_of(index: SearchIndex, passage_id: str) -> int | None:
+    """The document of a live passage by its id ("<report id>-p<ordinal>", parse/passages.py), or None."""
+    report_id, separator, _ = passage_id.rpartition("-p")
+    report_row = report_row_of(index, report_id) if separator else None
+    if report_row is None:
+        return None
+    ids = index.table.passage_ids
+    return next((row for row in report_passages(index).of(report_row).tolist() if ids[row] == passage_id), None)
+
+
+def text_characters(index: SearchIndex) -> np.ndarray:
+    """Per document, the characters of its passage text: the match text without the heading path and the line
+    break after it (as len(match_text) - heading_end - 1 counts them; deleted documents count -1).
+
+    Counted on the UTF-8 bytes: a text's characters are its bytes less its continuation bytes (0x80–0xBF).
+    """
+    def compute() -> np.ndarray:
+        column = index.table.match_texts
+        return _utf8_lengths(column.offsets, column.blob) - index.table.heading_ends.array.astype(np.int64) - 1
+    return cached(index, "text characters", compute)
+
+
+def report_characters(index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Per report row, the characters of its passages' texts and of those with a near-copy in another report."""
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        live = index.live_rows
+        lengths = text_characters(index)[live]
+        owners = index.report_rows[live]
+        copied = index.table.duplicate_groups.array[live] != NO_GROUP
+        total = np.bincount(owners, weights=lengths, minlength=index.report_count).astype(np.int64)
+        held = np.bincount(owners[copied], weights=lengths[copied], minlength=index.report_count).astype(np.int64)
+        return total, held
+    return cached(index, "report characters", compute)
+
+
+def _utf8_lengths(offsets: np.ndarray, blob) -> np.ndarray:
+    """The characters of each UTF-8 text `blob[offsets[i]:offsets[i + 1]]`."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    signed = np.frombuffer(blob, dtype=np.int8)
+    # Continuation bytes before each offset, a chunk of bytes at a time: 8 flags (0 or 1) are summed as one word.
+    before = np.zeros(len(offsets), dtype=np.int64)
+    ones = np.uint64(0x0101010101010101)
+    total = 0
+    for start in range(0, len(signed), _CHUNK_BYTES):
+        part = signed[start:start + _CHUNK_BYTES]
+        flags = np.zeros((len(part) + 7) // 8 * 8, dtype=np.uint8)
+        np.less(part, -64, out=flags[:len(part)].view(bool))
+        words = flags.view(np.uint64)
+        per_word = words * ones
+        per_word >>= np.uint64(56)
+        prefix = np.cumsum(per_word, dtype=np.int64)
+        total_here = int(prefix[-1]) if len(prefix) else 0
+        prefix -= per_word.view(np.int64)
+        low, high = np.searchsorted(offsets, [start, start + len(part)])
+        inside = offsets[low:high] - start
+        word = inside >> 3
+        mask = (np.uint64(1) << ((inside & 7).astype(np.uint64) * np.uint64(8))) - np.uint64(1)
+        partial = (((words[word] & mask) * ones) >> np.uint64(56)).astype(np.int64)
+        before[low:high] = total + prefix[word] + partial
+        total += total_here
+    before[offsets >= len(signed)] = total
+    return np.diff(offsets) - np.diff(before)
+
+
+def report_column(index: SearchIndex, name: str) -> list:
+    """A report-level column of the table (titles, townships, years …) as a list, read whole (for a pass over every
+    report; a page reads its rows one by one instead)."""
+    column = getattr(index.table, name)
+    return column.values(0, len(column))
