@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer.index.build import build_index
@@ -160,8 +161,8 @@ def test_near_copies_within_one_report_only_make_no_group():
     retold = passage_signature(fold_for_matching(LEADERSHIP.format(town="乙镇", head="镇长")))
     other = passage_signature(fold_for_matching(OWN_MEDIATION))
     groups = group_near_duplicates([signature, retold, other, b""], [0, 0, 1, 1], ["a-p1", "a-p2", "b-p1", "b-p2"])
-    assert groups == [NO_GROUP] * 4
-    groups = group_near_duplicates([signature, retold, other, b""], [0, 1, 1, 1], ["a-p1", "b-p1", "b-p2", "b-p3"])
+    assert groups.tolist() == [NO_GROUP] * 4
+    groups = group_near_duplicates([signature, retold, other, b""], [0, 1, 1, 1], ["a-p1", "b-p1", "b-p2", "b-p3"]).tolist()
     assert groups == [0, 0, NO_GROUP, NO_GROUP]
     assert count_other_reports(groups, [0, 1, 1, 1]) == [1, 1, 0, 0]
 
@@ -217,7 +218,7 @@ def test_incremental_build_reuses_the_stored_signatures_of_unchanged_passages(tm
     # Give 戊镇's own paragraph the stored signature of 甲镇's mediation paragraph: a build that re-hashed
     # the unchanged report would not see it.
     signature_file = current_signature_file(tmp_path / "index")
-    signatures = read_signatures(signature_file)
+    signatures = np.array(read_signatures(signature_file))
     signatures[wu] = signatures[jia]
     write_signatures(signature_file, signatures)
     (corpus / "bing-2024.txt").write_text(CORPUS["bing-2024.txt"] + "二、存在的问题\n山区村组分散，普法活动难以覆盖到每家每户。\n", encoding="utf-8")

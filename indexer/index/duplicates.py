@@ -5,12 +5,11 @@ A passage's signature is a MinHash of its character 5-grams, made by one-permuta
 other bin's value). LSH bands of the signatures find candidate pairs; a passage joins the group whose
 leader it resembles most if their estimated Jaccard similarity is at least 0.6, or leads a group of
 its own. A group counts only when it spans two or more reports. Signatures are kept beside each index generation
-(write_signatures) so the next build hashes only new and changed passages.
+(write_signatures, one packed array) so the next build hashes only new and changed passages.
 """
 from __future__ import annotations
 
 import hashlib
-import marshal
 import math
 import os
 import re
@@ -19,6 +18,8 @@ from array import array
 from collections.abc import Sequence
 from itertools import chain, islice
 from pathlib import Path
+
+import numpy as np
 
 # Characters per shingle: 5-grams of Chinese text are specific enough that two unrelated passages
 # rarely share many, and short enough that one changed character spoils only five of them.
@@ -33,8 +34,8 @@ SIMILARITY_THRESHOLD = 0.6
 MIN_CHARACTERS = 20
 # A passage with near-copies in at least this many other reports is boilerplate (hidden on request).
 BOILERPLATE_REPORTS = 3
-# Bump when anything above or the hashing changes: stored signatures of another format are recomputed.
-SIGNATURE_FORMAT = 1
+# Bump when anything above or the hashing changes: stored signatures of another format (file) are recomputed.
+SIGNATURE_FORMAT = 2
 SIGNATURE_TYPE = "I"
 NO_GROUP = -1
 
@@ -108,22 +109,53 @@ def _equal_bins(first: int, second: int) -> int:
     return SIGNATURE_BINS - different.bit_count()
 
 
-def group_near_duplicates(signatures: Sequence[bytes], report_rows: Sequence[int], passage_ids: Sequence[str]) -> list[int]:
+def signature_array(signatures: Sequence[bytes] | np.ndarray) -> np.ndarray:
+    """Signatures as one array, a row of SIGNATURE_BINS uint32 per passage; a row of zeros for none (b"")."""
+    if isinstance(signatures, np.ndarray):
+        return signatures
+    packed = np.zeros((len(signatures), SIGNATURE_BINS), dtype=np.uint32)
+    for row, signature in enumerate(signatures):
+        if signature:
+            packed[row] = np.frombuffer(signature, dtype=np.uint32)
+    return packed
+
+
+def group_near_duplicates(
+    signatures: Sequence[bytes] | np.ndarray, report_rows: Sequence[int] | np.ndarray, passage_ids: Sequence[str]
+) -> np.ndarray:
     """Per document, the document number of its group's leader, or NO_GROUP when no other report has a near-copy.
 
     Documents are taken in passage-id order, so an incremental build groups exactly as a full rebuild.
     Each joins the most similar leader among those sharing a band with it (at least SIMILARITY_THRESHOLD),
     or leads a new group; comparing with leaders only keeps a group's members close to one text.
+
+    Only documents sharing a band value with another document are taken in turn (found with numpy): one that
+    shares none can neither join a leader nor be joined, and leads a group of one. Of the band values, only
+    those held by two documents or more are remembered for the same reason.
     """
-    leader_of = [NO_GROUP] * len(signatures)
-    leaders_by_band: dict[bytes, list[int]] = {}
+    signatures = signature_array(signatures)
+    report_rows = np.asarray(report_rows, dtype=np.int64)
+    leader_of = np.full(len(signatures), NO_GROUP, dtype=np.int32)
+    signed = np.flatnonzero(signatures.any(axis=1))
+    if not len(signed):
+        return leader_of
+    # Per band, each signed document's band value as a number (equal numbers, equal values) and whether another has it.
+    band_values = np.empty((BANDS, len(signed)), dtype=np.int64)
+    shared_values = np.zeros((BANDS, len(signed)), dtype=bool)
+    for band in range(BANDS):
+        part = np.ascontiguousarray(signatures[signed, band * _BAND_BINS:(band + 1) * _BAND_BINS])
+        _unique, inverse, counts = np.unique(part.view(f"V{_BAND_BYTES}").ravel(), return_inverse=True, return_counts=True)
+        band_values[band] = inverse.ravel() * BANDS + band
+        shared_values[band] = counts[inverse.ravel()] > 1
+    sharing = np.flatnonzero(shared_values.any(axis=0))
+    order = sorted(sharing.tolist(), key=lambda place: passage_ids[int(signed[place])])
+    leaders_by_band: dict[int, list[int]] = {}
     leader_values: dict[int, int] = {}
-    rows = sorted((row for row, signature in enumerate(signatures) if signature), key=passage_ids.__getitem__)
-    for row in rows:
-        signature = signatures[row]
-        keys = [bytes((band,)) + signature[band * _BAND_BYTES:(band + 1) * _BAND_BYTES] for band in range(BANDS)]
+    for place in order:
+        row = int(signed[place])
+        keys = [key for key, shared in zip(band_values[:, place].tolist(), shared_values[:, place].tolist()) if shared]
         candidates = dict.fromkeys(chain.from_iterable(leaders_by_band.get(key, ()) for key in keys))
-        values = int.from_bytes(signature, "little")
+        values = int.from_bytes(signatures[row].tobytes(), "little")
         best, best_matches = NO_GROUP, _MATCHES_NEEDED - 1
         for leader in islice(candidates, _MAX_CANDIDATES):
             matches = _equal_bins(leader_values[leader], values)
@@ -135,10 +167,13 @@ def group_near_duplicates(signatures: Sequence[bytes], report_rows: Sequence[int
             for key in keys:
                 leaders_by_band.setdefault(key, []).append(row)
         leader_of[row] = best
-    reports_of: dict[int, set[int]] = {}
-    for row in rows:
-        reports_of.setdefault(leader_of[row], set()).add(report_rows[row])
-    return [leader if leader != NO_GROUP and len(reports_of[leader]) > 1 else NO_GROUP for leader in leader_of]
+    # A group counts when its members span two reports or more.
+    members = np.flatnonzero(leader_of != NO_GROUP)
+    pairs = np.unique(np.stack([leader_of[members].astype(np.int64), report_rows[members]]), axis=1)
+    leaders, reports = np.unique(pairs[0], return_counts=True)
+    spanning = np.zeros(len(signatures), dtype=bool)
+    spanning[leaders[reports > 1]] = True
+    return np.where((leader_of != NO_GROUP) & spanning[np.maximum(leader_of, 0)], leader_of, NO_GROUP).astype(np.int32)
 
 
 def count_other_reports(groups: Sequence[int], report_rows: Sequence[int]) -> list[int]:
@@ -151,22 +186,26 @@ def count_other_reports(groups: Sequence[int], report_rows: Sequence[int]) -> li
     return [sizes.get(leader, 0) for leader in groups]
 
 
-def write_signatures(path: Path, signatures: list[bytes]) -> None:
-    """Keep a generation's signatures, by document number, after a header naming their format."""
+def write_signatures(path: Path, signatures: np.ndarray | Sequence[np.ndarray]) -> None:
+    """Keep a generation's signatures by document number (a row of zeros for none), given whole or in parts."""
+    parts = [signatures] if isinstance(signatures, np.ndarray) else list(signatures)
+    total = sum(len(part) for part in parts)
     with open(path, "wb") as file:
-        marshal.dump({"format": SIGNATURE_FORMAT}, file)
-        marshal.dump(signatures, file)
+        np.lib.format.write_array_header_1_0(
+            file, {"descr": np.dtype(np.uint32).str, "fortran_order": False, "shape": (total, SIGNATURE_BINS)}
+        )
+        for part in parts:
+            file.write(memoryview(np.ascontiguousarray(part, dtype=np.uint32)).cast("B"))
         file.flush()
         os.fsync(file.fileno())
 
 
-def read_signatures(path: Path) -> list[bytes] | None:
-    """A generation's signatures by document number, or None when missing or of another format."""
+def read_signatures(path: Path) -> np.ndarray | None:
+    """A generation's signatures by document number (mapped), or None when missing or of another format."""
     try:
-        with open(path, "rb") as file:
-            if marshal.load(file) != {"format": SIGNATURE_FORMAT}:
-                return None
-            signatures = marshal.load(file)
-    except (OSError, EOFError, ValueError, TypeError):
+        found = np.load(path, mmap_mode="r")
+    except (OSError, ValueError):
         return None
-    return signatures if isinstance(signatures, list) else None
+    if found.dtype != np.uint32 or found.ndim != 2 or found.shape[1] != SIGNATURE_BINS:
+        return None
+    return found
