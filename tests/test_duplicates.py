@@ -20,6 +20,8 @@ from indexer.index.duplicates import (
     SIMILARITY_THRESHOLD,
     count_other_reports,
     estimated_similarity,
+    documents_before,
+    find_leaders,
     group_near_duplicates,
     passage_signature,
     read_signatures,
@@ -328,3 +330,38 @@ def test_bad_parameters_get_400_with_a_sentence(copied_client, url):
     assert response.status_code == 400
     body = response.get_json()
     assert body["ok"] is False and body["status"] == 400 and body["error"].endswith("。")
+
+
+def _varied_passages(count, seed):
+    """Passages from two templates with names and numbers changed, and a few of their own words, by passage id."""
+    towns = "甲乙丙丁戊己庚辛壬癸"
+    passages = {}
+    for number in range(count):
+        town, other = towns[(number * seed) % 10] + "镇", towns[(number + seed) % 10] + "乡"
+        own = f"{town}{other}第{number}号专项工作：" + "".join(towns[(number * k + seed) % 10] for k in range(30))
+        template = (LEADERSHIP.format(town=town, head="镇长") if number % 3 else MEDIATION.format(verb="健全", count=number)) if number % 4 else own
+        passages[f"r{number:03d}-p{seed}"] = fold_for_matching(template)
+    return passages
+
+
+def test_grouping_taken_up_where_the_changes_begin_equals_grouping_from_scratch():
+    old = _varied_passages(60, 1)
+    old_ids = list(old)
+    old_signatures = [passage_signature(text) for text in old.values()]
+    earlier = find_leaders(old_signatures, old_ids)
+    # An update: passages whose ids sort in the middle go (their documents stay, blank), others come after.
+    removed = {old_ids[20], old_ids[21], old_ids[45]}
+    added = {key: text for key, text in _varied_passages(80, 2).items() if key[1:4] in {"020", "021", "070", "075"}}
+    ids = ["" if passage_id in removed else passage_id for passage_id in old_ids] + list(added)
+    signatures = [b"" if passage_id in removed else signature for passage_id, signature in zip(old_ids, old_signatures)]
+    signatures += [passage_signature(text) for text in added.values()]
+    kept = documents_before(earlier.order, old_ids, min([*removed, *added]))
+    assert kept > 10  # some documents before the change are taken as they were
+    resumed = find_leaders(signatures, ids, earlier, kept)
+    scratch = find_leaders(signatures, ids)
+    assert resumed.leaders.tolist() == scratch.leaders.tolist()
+    assert resumed.order.tolist() == scratch.order.tolist()
+    assert len({leader for leader in scratch.leaders.tolist() if leader != NO_GROUP}) > 2
+    # With nothing changed, everything is taken as it was.
+    unchanged = find_leaders(signatures, ids, scratch, len(scratch.order))
+    assert unchanged.leaders.tolist() == scratch.leaders.tolist()

@@ -21,7 +21,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.index.duplicates import NO_GROUP, read_signatures, write_signatures
+from indexer.index.duplicates import NO_GROUP, read_grouping, read_signatures, write_grouping, write_signatures
 from indexer.index.generations import (
     READERS_FILE,
     UNFINISHED_PREFIX,
@@ -313,7 +313,7 @@ def _write_generation(
         shutil.copytree(
             previous_dir, workdir, copy_function=_link_or_copy,
             ignore=shutil.ignore_patterns(
-                TABLE_FILE, SIGNATURE_FILE, OLD_SIGNATURE_FILE, READERS_FILE, RUNS_FOLDER, "*LOCK", "*.counts"
+                TABLE_FILE, SIGNATURE_FILE, OLD_SIGNATURE_FILE, "*.npy", READERS_FILE, RUNS_FOLDER, "*LOCK", "*.counts"
             ),
         )
         index = whoosh_index.open_dir(str(workdir))
@@ -360,9 +360,14 @@ def _write_generation(
         raise BuildError(f"The passage table of {workdir} does not match its Whoosh documents; rebuild with --rebuild.")
     groups = np.full(assembled.document_count, NO_GROUP, dtype=np.int32)
     if find_duplicates:
-        stored = None if previous_dir is None else read_signatures(previous_dir / SIGNATURE_FILE)
+        stored = earlier = None
+        if previous_dir is not None and previous is not None:
+            stored = read_signatures(previous_dir / SIGNATURE_FILE)
+            earlier = read_grouping(previous_dir, previous.document_count) if stored is not None else None
         write_signatures(workdir / SIGNATURE_FILE, generation_signatures(assembled, previous, stored, run_tables))
-        groups = duplicate_groups(assembled, read_signatures(workdir / SIGNATURE_FILE))
+        signatures = read_signatures(workdir / SIGNATURE_FILE)
+        groups, grouping = duplicate_groups(assembled, signatures, previous, earlier, run_tables)
+        write_grouping(workdir, grouping)
     bigrams, words = _merged_postings(workdir, previous_dir, previous, assembled.removed, run_folders)
     write_table_file(workdir / TABLE_FILE, assembled.with_groups(groups), assembled.header, bigrams, words)
     del run_tables, assembled

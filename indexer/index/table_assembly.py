@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.index.columns import Column, NumberColumn
-from indexer.index.duplicates import SIGNATURE_BINS, group_near_duplicates, passage_signature
+from indexer.index.duplicates import NO_GROUP, SIGNATURE_BINS, Grouping, documents_before, find_leaders, groups_of, passage_signature
 from indexer.index.passage_table import PASSAGE_COLUMNS, REPORT_COLUMNS
 from indexer.index.run_table import RUN_REPORT_ROWS, RunTable
 from indexer.index.schema import INDEX_FORMAT, PassageTable
@@ -148,9 +148,29 @@ def _hashed(previous: PassageTable, removed: np.ndarray) -> np.ndarray:
     return hashed
 
 
-def duplicate_groups(assembled: AssembledTable, signatures: np.ndarray) -> np.ndarray:
-    """Each document's near-duplicate group leader (duplicates.group_near_duplicates) in the assembled table."""
-    return group_near_duplicates(signatures, assembled.report_rows, _PassageIds(assembled))
+def duplicate_groups(
+    assembled: AssembledTable,
+    signatures: np.ndarray,
+    previous: PassageTable | None,
+    earlier: Grouping | None,
+    runs: Sequence[RunTable],
+) -> tuple[np.ndarray, Grouping]:
+    """Each document's near-duplicate group leader in the assembled table (duplicates.find_leaders), and the
+    grouping to keep; with the previous generation's grouping, only from the first passage id added or deleted."""
+    ids = _PassageIds(assembled)
+    if earlier is None or previous is None or len(earlier.leaders) != previous.document_count:
+        grouping = find_leaders(signatures, ids)
+        return groups_of(grouping, assembled.report_rows), grouping
+    deleted_before = np.asarray(previous.report_rows.array if isinstance(previous.report_rows, NumberColumn) else previous.report_rows) < 0
+    deleted_now = np.flatnonzero(assembled.removed & ~deleted_before & (np.asarray(earlier.leaders) != NO_GROUP))
+    changed = [previous.passage_ids[document] for document in deleted_now.tolist()]
+    for run in runs:
+        signed = np.flatnonzero(run.signatures.any(axis=1)).tolist()
+        changed.extend(run.passages["passage_ids"][place] for place in signed)
+    # The previous generation's order is by its own passage ids (a document deleted now has none in the new table).
+    kept = documents_before(earlier.order, previous.passage_ids, min(changed)) if changed else len(earlier.order)
+    grouping = find_leaders(signatures, ids, earlier, kept)
+    return groups_of(grouping, assembled.report_rows), grouping
 
 
 class _PassageIds(Sequence):
