@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer.index.build import build_index
@@ -19,6 +20,8 @@ from indexer.index.duplicates import (
     SIMILARITY_THRESHOLD,
     count_other_reports,
     estimated_similarity,
+    documents_before,
+    find_leaders,
     group_near_duplicates,
     passage_signature,
     read_signatures,
@@ -160,8 +163,8 @@ def test_near_copies_within_one_report_only_make_no_group():
     retold = passage_signature(fold_for_matching(LEADERSHIP.format(town="乙镇", head="镇长")))
     other = passage_signature(fold_for_matching(OWN_MEDIATION))
     groups = group_near_duplicates([signature, retold, other, b""], [0, 0, 1, 1], ["a-p1", "a-p2", "b-p1", "b-p2"])
-    assert groups == [NO_GROUP] * 4
-    groups = group_near_duplicates([signature, retold, other, b""], [0, 1, 1, 1], ["a-p1", "b-p1", "b-p2", "b-p3"])
+    assert groups.tolist() == [NO_GROUP] * 4
+    groups = group_near_duplicates([signature, retold, other, b""], [0, 1, 1, 1], ["a-p1", "b-p1", "b-p2", "b-p3"]).tolist()
     assert groups == [0, 0, NO_GROUP, NO_GROUP]
     assert count_other_reports(groups, [0, 1, 1, 1]) == [1, 1, 0, 0]
 
@@ -217,7 +220,7 @@ def test_incremental_build_reuses_the_stored_signatures_of_unchanged_passages(tm
     # Give 戊镇's own paragraph the stored signature of 甲镇's mediation paragraph: a build that re-hashed
     # the unchanged report would not see it.
     signature_file = current_signature_file(tmp_path / "index")
-    signatures = read_signatures(signature_file)
+    signatures = np.array(read_signatures(signature_file))
     signatures[wu] = signatures[jia]
     write_signatures(signature_file, signatures)
     (corpus / "bing-2024.txt").write_text(CORPUS["bing-2024.txt"] + "二、存在的问题\n山区村组分散，普法活动难以覆盖到每家每户。\n", encoding="utf-8")
@@ -327,3 +330,38 @@ def test_bad_parameters_get_400_with_a_sentence(copied_client, url):
     assert response.status_code == 400
     body = response.get_json()
     assert body["ok"] is False and body["status"] == 400 and body["error"].endswith("。")
+
+
+def _varied_passages(count, seed):
+    """Passages from two templates with names and numbers changed, and a few of their own words, by passage id."""
+    towns = "甲乙丙丁戊己庚辛壬癸"
+    passages = {}
+    for number in range(count):
+        town, other = towns[(number * seed) % 10] + "镇", towns[(number + seed) % 10] + "乡"
+        own = f"{town}{other}第{number}号专项工作：" + "".join(towns[(number * k + seed) % 10] for k in range(30))
+        template = (LEADERSHIP.format(town=town, head="镇长") if number % 3 else MEDIATION.format(verb="健全", count=number)) if number % 4 else own
+        passages[f"r{number:03d}-p{seed}"] = fold_for_matching(template)
+    return passages
+
+
+def test_grouping_taken_up_where_the_changes_begin_equals_grouping_from_scratch():
+    old = _varied_passages(60, 1)
+    old_ids = list(old)
+    old_signatures = [passage_signature(text) for text in old.values()]
+    earlier = find_leaders(old_signatures, old_ids)
+    # An update: passages whose ids sort in the middle go (their documents stay, blank), others come after.
+    removed = {old_ids[20], old_ids[21], old_ids[45]}
+    added = {key: text for key, text in _varied_passages(80, 2).items() if key[1:4] in {"020", "021", "070", "075"}}
+    ids = ["" if passage_id in removed else passage_id for passage_id in old_ids] + list(added)
+    signatures = [b"" if passage_id in removed else signature for passage_id, signature in zip(old_ids, old_signatures)]
+    signatures += [passage_signature(text) for text in added.values()]
+    kept = documents_before(earlier.order, old_ids, min([*removed, *added]))
+    assert kept > 10  # some documents before the change are taken as they were
+    resumed = find_leaders(signatures, ids, earlier, kept)
+    scratch = find_leaders(signatures, ids)
+    assert resumed.leaders.tolist() == scratch.leaders.tolist()
+    assert resumed.order.tolist() == scratch.order.tolist()
+    assert len({leader for leader in scratch.leaders.tolist() if leader != NO_GROUP}) > 2
+    # With nothing changed, everything is taken as it was.
+    unchanged = find_leaders(signatures, ids, scratch, len(scratch.order))
+    assert unchanged.leaders.tolist() == scratch.leaders.tolist()

@@ -13,7 +13,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -21,12 +21,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.index.duplicates import (
-    group_near_duplicates,
-    passage_signature,
-    read_signatures,
-    write_signatures,
-)
+from indexer.index.duplicates import NO_GROUP, read_grouping, read_signatures, write_grouping, write_signatures
 from indexer.index.generations import (
     READERS_FILE,
     UNFINISHED_PREFIX,
@@ -37,18 +32,13 @@ from indexer.index.generations import (
     remove_old_generations,
     remove_unfinished,
 )
-from indexer.index.passage_table import (
-    PassageRow,
-    ReportRow,
-    assemble_table,
-    first_indexed_times,
-    read_passage_table,
-    write_table,
-)
+from indexer.index.passage_table import first_indexed_times, read_passage_table
 from indexer.index.report_store import STORE_FOLDER, remove_unreferenced
 from indexer.index.search_arrays import write_search_arrays
 from indexer.index.postings import Merged, Packed, merge_parts, without_documents
+from indexer.index.run_table import load_run_table
 from indexer.index.schema import (
+    OLD_SIGNATURE_FILE,
     RANK_FIELDS,
     RUNS_FOLDER,
     SEARCH_ARRAYS_FOLDER,
@@ -57,6 +47,8 @@ from indexer.index.schema import (
     PassageTable,
     passage_schema,
 )
+from indexer.index.table_assembly import assemble_table, duplicate_groups, generation_signatures
+from indexer.index.table_file import write_table_file
 from indexer.index.workers import (
     AnalysedReport,
     BuildProgress,
@@ -206,14 +198,15 @@ def _summary(
     skipped: tuple[SkippedFile, ...],
     started: float,
 ) -> BuildSummary:
-    live_rows = [row for row in table.report_rows if row >= 0]
+    rows = np.asarray(getattr(table.report_rows, "array", table.report_rows))
+    live_rows = rows[rows >= 0]
     return BuildSummary(
         index_dir=str(index_dir),
         generation=generation,
         reports_indexed=indexed,
         reports_unchanged=unchanged,
         reports_removed=removed,
-        reports_total=len(set(live_rows)),
+        reports_total=len(np.unique(live_rows)),
         passages_indexed=passages_indexed,
         passages_total=len(live_rows),
         skipped=skipped,
@@ -322,7 +315,8 @@ def _write_generation(
         shutil.copytree(
             previous_dir, workdir, copy_function=_link_or_copy,
             ignore=shutil.ignore_patterns(
-                TABLE_FILE, SIGNATURE_FILE, READERS_FILE, RUNS_FOLDER, SEARCH_ARRAYS_FOLDER, "*LOCK", "*.counts"
+                TABLE_FILE, SIGNATURE_FILE, OLD_SIGNATURE_FILE, "*.npy", READERS_FILE, RUNS_FOLDER,
+                SEARCH_ARRAYS_FOLDER, "*LOCK", "*.counts"
             ),
         )
         index = whoosh_index.open_dir(str(workdir))
@@ -332,11 +326,9 @@ def _write_generation(
     to_parse = plan.to_parse
     skipped: list[SkippedFile] = []
     skipped_files = dict(plan.still_broken)
-    passage_rows: dict[str, PassageRow] = {}
-    report_rows: dict[str, ReportRow] = {}
-    law_labels: dict[str, str] = {}
-    signatures: dict[str, bytes] = {}
-    run_postings: list[tuple[str, int]] = []  # each run's postings folder and passages, in document order
+    reports_indexed = passages_indexed = 0
+    # Each run's folder of table rows and postings, and its passages, in document order.
+    run_folders: list[tuple[str, int]] = []
     segments = []
     # This writer holds Whoosh's lock on the new generation, deletes the changed and removed reports,
     # and at the end lists the workers' segments after the kept ones.
@@ -348,19 +340,16 @@ def _write_generation(
         task = partial(index_run, analyse=analyse, generation_dir=workdir)
         with indexed_runs(task, runs, pool, len(to_parse), progress) as indexed:
             for run, result in zip(runs, indexed):
-                for source, analysed in zip(run, result.results):
-                    if isinstance(analysed, SkippedFile):
-                        skipped.append(analysed)
-                        skipped_files[source.report_id] = (source.source_hash, analysed.path, analysed.reason)
+                for source, found in zip(run, result.results):
+                    if isinstance(found, SkippedFile):
+                        skipped.append(found)
+                        skipped_files[source.report_id] = (source.source_hash, found.path, found.reason)
                         continue
-                    report_rows[analysed.report_id] = analysed.row
-                    for passage in analysed.passages:
-                        passage_rows[passage.passage_id] = passage.row
-                        signatures[passage.passage_id] = passage.signature
-                        law_labels.update(passage.law_labels)
+                    reports_indexed += 1
+                    passages_indexed += found.passages
                 if result.segment is not None:
                     segments.append(result.segment)
-                    run_postings.append((result.postings, result.passages))
+                    run_folders.append((result.postings, result.passages))
         # Never merge kept segments: document numbers stay as they were, so the previous generation's
         # postings stay valid and an update only adds its runs' postings to them.
         _commit(writer, segments, merge=False)
@@ -368,19 +357,29 @@ def _write_generation(
         if not writer.is_closed:
             writer.cancel()
         raise
-    table = assemble_table(index, previous, passage_rows, report_rows, law_labels, skipped_files, first_indexed)
+    run_tables = [load_run_table(workdir / RUNS_FOLDER / folder) for folder, _passages in run_folders]
+    assembled = assemble_table(previous, set(plan.to_delete), run_tables, skipped_files, first_indexed)
+    if assembled.document_count != whoosh_index.open_dir(str(workdir)).doc_count_all():
+        raise BuildError(f"The passage table of {workdir} does not match its Whoosh documents; rebuild with --rebuild.")
+    groups = np.full(assembled.document_count, NO_GROUP, dtype=np.int32)
     if find_duplicates:
-        by_document = _signatures(table, signatures, previous, previous_dir)
-        table = replace(table, duplicate_groups=group_near_duplicates(by_document, table.report_rows, table.passage_ids))
-        write_signatures(workdir / SIGNATURE_FILE, by_document)
-    bigrams, words = _merged_postings(workdir, previous_dir, previous, table, run_postings)
-    write_table(workdir / TABLE_FILE, table, bigrams, words)
-    written = read_passage_table(workdir, with_postings=False)
-    if written is None:
-        raise BuildError(f"The passage table just written in {workdir} could not be read back; is the disk full?")
-    write_search_arrays(workdir / SEARCH_ARRAYS_FOLDER, written[0])
+        stored = earlier = None
+        if previous_dir is not None and previous is not None:
+            stored = read_signatures(previous_dir / SIGNATURE_FILE)
+            earlier = read_grouping(previous_dir, previous.document_count) if stored is not None else None
+        write_signatures(workdir / SIGNATURE_FILE, generation_signatures(assembled, previous, stored, run_tables))
+        signatures = read_signatures(workdir / SIGNATURE_FILE)
+        groups, grouping = duplicate_groups(assembled, signatures, previous, earlier, run_tables)
+        write_grouping(workdir, grouping)
+    bigrams, words = _merged_postings(workdir, previous_dir, previous, assembled.removed, run_folders)
+    write_table_file(workdir / TABLE_FILE, assembled.with_groups(groups), assembled.header, bigrams, words)
+    del run_tables, assembled
     shutil.rmtree(workdir / RUNS_FOLDER, ignore_errors=True)
-    return table, len(report_rows), len(passage_rows), tuple(skipped)
+    written = read_passage_table(workdir, False)
+    if written is None:
+        raise BuildError(f"The passage table just written to {workdir} could not be read; is the disk full?")
+    write_search_arrays(workdir / SEARCH_ARRAYS_FOLDER, written[0])
+    return written[0], reports_indexed, passages_indexed, tuple(skipped)
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -394,8 +393,8 @@ def _merged_postings(
     workdir: Path,
     previous_dir: Path | None,
     previous: PassageTable | None,
-    table: PassageTable,
-    run_postings: list[tuple[str, int]],
+    removed: np.ndarray,
+    run_folders: list[tuple[str, int]],
 ) -> tuple[Merged, dict[str, Merged]]:
     """The generation's postings: the previous generation's without the documents deleted now, then each run's."""
     bigram_parts: list[tuple[Packed, int]] = []
@@ -407,11 +406,10 @@ def _merged_postings(
         if stored is None:
             raise BuildError(f"The index generation {previous_dir} could not be read again; rebuild with --rebuild.")
         _table, old_bigrams, old_words = stored
-        removed = np.asarray(table.report_rows[:base], dtype=np.int64) < 0
         bigram_parts.append((without_documents(old_bigrams.packed(), removed), 0))
         for field in RANK_FIELDS:
             word_parts[field].append((without_documents(old_words[field].packed(), removed), 0))
-    for folder, passages in run_postings:
+    for folder, passages in run_folders:
         run_dir = workdir / RUNS_FOLDER / folder
         bigram_parts.append((Packed.load(run_dir, "bigrams"), base))
         for field in RANK_FIELDS:
@@ -433,27 +431,6 @@ def _commit(writer: SegmentWriter, segments: list, merge: bool) -> None:
         writer._close_segment()
     writer._commit_toc(kept + segments)
     writer._finish()
-
-
-def _signatures(
-    table: PassageTable, new: dict[str, bytes], previous: PassageTable | None, previous_dir: Path | None
-) -> list[bytes]:
-    """Each document's signature: new passages' from the workers, unchanged ones' from the previous generation.
-
-    A passage with none at hand (the previous build did not find duplicates, or hashed differently) is
-    hashed now from its folded text in the table.
-    """
-    kept: dict[str, bytes] = {}
-    stored = None if previous is None or previous_dir is None else read_signatures(previous_dir / SIGNATURE_FILE)
-    if stored is not None and previous is not None and len(stored) == len(previous.passage_ids):
-        kept = dict(zip(previous.passage_ids, stored))
-    by_document = []
-    for passage_id, match_text, heading_end in zip(table.passage_ids, table.match_texts, table.heading_ends):
-        signature = new.get(passage_id, kept.get(passage_id)) if passage_id else b""
-        if signature is None:
-            signature = passage_signature(match_text[heading_end + 1:])
-        by_document.append(signature)
-    return by_document
 
 
 def _remove_unused_reports(index_dir: Path, table: PassageTable, previous_versions: set[tuple[str, str]]) -> None:

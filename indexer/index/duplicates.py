@@ -5,20 +5,23 @@ A passage's signature is a MinHash of its character 5-grams, made by one-permuta
 other bin's value). LSH bands of the signatures find candidate pairs; a passage joins the group whose
 leader it resembles most if their estimated Jaccard similarity is at least 0.6, or leads a group of
 its own. A group counts only when it spans two or more reports. Signatures are kept beside each index generation
-(write_signatures) so the next build hashes only new and changed passages.
+(write_signatures, one packed array) so the next build hashes only new and changed passages.
 """
 from __future__ import annotations
 
 import hashlib
-import marshal
+import heapq
 import math
 import os
 import re
 import zlib
 from array import array
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
+
+import numpy as np
 
 # Characters per shingle: 5-grams of Chinese text are specific enough that two unrelated passages
 # rarely share many, and short enough that one changed character spoils only five of them.
@@ -33,9 +36,11 @@ SIMILARITY_THRESHOLD = 0.6
 MIN_CHARACTERS = 20
 # A passage with near-copies in at least this many other reports is boilerplate (hidden on request).
 BOILERPLATE_REPORTS = 3
-# Bump when anything above or the hashing changes: stored signatures of another format are recomputed.
-SIGNATURE_FORMAT = 1
+# Bump when anything above or the hashing changes: stored signatures of another format (file) are recomputed.
+SIGNATURE_FORMAT = 2
 SIGNATURE_TYPE = "I"
+# The name (before .order.npy and .leaders.npy) of a generation's kept grouping (see Grouping).
+_GROUPING_FILE = f"duplicate-groups-{SIGNATURE_FORMAT}"
 NO_GROUP = -1
 
 _BAND_BINS = SIGNATURE_BINS // BANDS
@@ -108,37 +113,143 @@ def _equal_bins(first: int, second: int) -> int:
     return SIGNATURE_BINS - different.bit_count()
 
 
-def group_near_duplicates(signatures: Sequence[bytes], report_rows: Sequence[int], passage_ids: Sequence[str]) -> list[int]:
-    """Per document, the document number of its group's leader, or NO_GROUP when no other report has a near-copy.
+def signature_array(signatures: Sequence[bytes] | np.ndarray) -> np.ndarray:
+    """Signatures as one array, a row of SIGNATURE_BINS uint32 per passage; a row of zeros for none (b"")."""
+    if isinstance(signatures, np.ndarray):
+        return signatures
+    packed = np.zeros((len(signatures), SIGNATURE_BINS), dtype=np.uint32)
+    for row, signature in enumerate(signatures):
+        if signature:
+            packed[row] = np.frombuffer(signature, dtype=np.uint32)
+    return packed
 
-    Documents are taken in passage-id order, so an incremental build groups exactly as a full rebuild.
-    Each joins the most similar leader among those sharing a band with it (at least SIMILARITY_THRESHOLD),
-    or leads a new group; comparing with leaders only keeps a group's members close to one text.
+
+@dataclass(frozen=True)
+class Grouping:
+    """How a generation's passages were grouped, kept for the next build to take up where its changes begin."""
+
+    order: np.ndarray  # the documents with a signature, in passage-id order (the order they were taken in)
+    leaders: np.ndarray  # per document, the leader it joined (itself when it leads; NO_GROUP without a signature)
+
+
+def group_near_duplicates(
+    signatures: Sequence[bytes] | np.ndarray, report_rows: Sequence[int] | np.ndarray, passage_ids: Sequence[str]
+) -> np.ndarray:
+    """Per document, the document number of its group's leader, or NO_GROUP when no other report has a near-copy."""
+    return groups_of(find_leaders(signatures, passage_ids), report_rows)
+
+
+def groups_of(grouping: Grouping, report_rows: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Per document, its leader when the group spans two reports or more, NO_GROUP otherwise."""
+    leader_of = np.asarray(grouping.leaders)
+    report_rows = np.asarray(report_rows, dtype=np.int64)
+    members = np.flatnonzero(leader_of != NO_GROUP)
+    pairs = np.unique(np.stack([leader_of[members].astype(np.int64), report_rows[members]]), axis=1)
+    leaders, reports = np.unique(pairs[0], return_counts=True)
+    spanning = np.zeros(len(leader_of), dtype=bool)
+    spanning[leaders[reports > 1]] = True
+    return np.where((leader_of != NO_GROUP) & spanning[np.maximum(leader_of, 0)], leader_of, NO_GROUP).astype(np.int32)
+
+
+def find_leaders(
+    signatures: Sequence[bytes] | np.ndarray,
+    passage_ids: Sequence[str],
+    earlier: Grouping | None = None,
+    kept: int = 0,
+) -> Grouping:
+    """Each document's leader: documents are taken in passage-id order, so an incremental build groups exactly as
+    a full rebuild. Each joins the most similar leader among those sharing a band with it (at least
+    SIMILARITY_THRESHOLD), or leads a new group; comparing with leaders only keeps a group's members close to one text.
+
+    With the previous generation's `earlier` grouping (its documents keep their numbers), the first `kept` of its
+    documents in order (those before the first passage id added or deleted since, see `documents_before`) are
+    taken as they were then, and only the rest are taken in turn: an update adding reports whose ids sort last
+    costs only their passages.
+
+    Of the documents taken in turn, those sharing no band value with another (found with numpy) neither join a
+    leader nor are joined, and lead a group of one; only band values held by two documents or more are remembered.
     """
-    leader_of = [NO_GROUP] * len(signatures)
-    leaders_by_band: dict[bytes, list[int]] = {}
+    signatures = signature_array(signatures)
+    leader_of = np.full(len(signatures), NO_GROUP, dtype=np.int32)
+    if earlier is not None:
+        old = len(earlier.leaders)
+        prefix = np.asarray(earlier.order[:kept], dtype=np.int64)
+        leader_of[prefix] = earlier.leaders[prefix]
+        known_leaders = prefix[leader_of[prefix] == prefix]
+        tail = np.asarray(earlier.order[kept:], dtype=np.int64)
+        tail = tail[signatures[tail].any(axis=1)].tolist()  # less those deleted now
+        added = sorted((old + np.flatnonzero(signatures[old:].any(axis=1))).tolist(), key=passage_ids.__getitem__)
+        todo = list(heapq.merge(tail, added, key=passage_ids.__getitem__))
+    else:
+        prefix = known_leaders = np.zeros(0, dtype=np.int64)
+        todo = sorted(np.flatnonzero(signatures.any(axis=1)).tolist(), key=passage_ids.__getitem__)
+    order = np.concatenate([prefix, np.asarray(todo, dtype=np.int64)]).astype(np.int32)
+    needed = np.concatenate([known_leaders, np.asarray(todo, dtype=np.int64)])
+    if not len(needed):
+        return Grouping(order, leader_of)
+    # Per band, each needed document's band value as a number (equal numbers, equal values) and whether another has it.
+    band_values = np.empty((len(needed), BANDS), dtype=np.int64)
+    shared_values = np.zeros((len(needed), BANDS), dtype=bool)
+    for band in range(BANDS):
+        part = np.ascontiguousarray(signatures[needed, band * _BAND_BINS:(band + 1) * _BAND_BINS])
+        _unique, inverse, counts = np.unique(part.view(f"V{_BAND_BYTES}").ravel(), return_inverse=True, return_counts=True)
+        band_values[:, band] = inverse.ravel() * BANDS + band
+        shared_values[:, band] = counts[inverse.ravel()] > 1
+    leaders_by_band: dict[int, list[int]] = {}
     leader_values: dict[int, int] = {}
-    rows = sorted((row for row, signature in enumerate(signatures) if signature), key=passage_ids.__getitem__)
-    for row in rows:
-        signature = signatures[row]
-        keys = [bytes((band,)) + signature[band * _BAND_BYTES:(band + 1) * _BAND_BYTES] for band in range(BANDS)]
-        candidates = dict.fromkeys(chain.from_iterable(leaders_by_band.get(key, ()) for key in keys))
-        values = int.from_bytes(signature, "little")
+    for place, row in enumerate(needed.tolist()):
+        if not shared_values[place].any():
+            leader_of[row] = row
+            continue
+        keys = band_values[place][shared_values[place]].tolist()
+        values = int.from_bytes(signatures[row].tobytes(), "little")
         best, best_matches = NO_GROUP, _MATCHES_NEEDED - 1
-        for leader in islice(candidates, _MAX_CANDIDATES):
-            matches = _equal_bins(leader_values[leader], values)
-            if matches > best_matches:
-                best, best_matches = leader, matches
+        if place >= len(known_leaders):
+            candidates = dict.fromkeys(chain.from_iterable(leaders_by_band.get(key, ()) for key in keys))
+            for leader in islice(candidates, _MAX_CANDIDATES):
+                matches = _equal_bins(leader_values[leader], values)
+                if matches > best_matches:
+                    best, best_matches = leader, matches
         if best == NO_GROUP:
             best = row
             leader_values[row] = values
             for key in keys:
                 leaders_by_band.setdefault(key, []).append(row)
         leader_of[row] = best
-    reports_of: dict[int, set[int]] = {}
-    for row in rows:
-        reports_of.setdefault(leader_of[row], set()).add(report_rows[row])
-    return [leader if leader != NO_GROUP and len(reports_of[leader]) > 1 else NO_GROUP for leader in leader_of]
+    return Grouping(order, leader_of)
+
+
+def documents_before(order: np.ndarray, passage_ids: Sequence[str], passage_id: str) -> int:
+    """How many of the documents in `order` (ascending in `passage_ids`) have a passage id before `passage_id`."""
+    low, high = 0, len(order)
+    while low < high:
+        middle = (low + high) // 2
+        if passage_ids[int(order[middle])] < passage_id:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def write_grouping(folder: Path, grouping: Grouping) -> None:
+    """Keep a generation's grouping beside its signatures, for the next build."""
+    for name in ("order", "leaders"):
+        with open(folder / f"{_GROUPING_FILE}.{name}.npy", "wb") as file:
+            np.save(file, getattr(grouping, name))
+            file.flush()
+            os.fsync(file.fileno())
+
+
+def read_grouping(folder: Path, documents: int) -> Grouping | None:
+    """A generation's grouping (mapped), or None when missing or not of its `documents`."""
+    try:
+        order = np.load(folder / f"{_GROUPING_FILE}.order.npy", mmap_mode="r")
+        leaders = np.load(folder / f"{_GROUPING_FILE}.leaders.npy", mmap_mode="r")
+    except (OSError, ValueError):
+        return None
+    if len(leaders) != documents or order.dtype != np.int32 or leaders.dtype != np.int32:
+        return None
+    return Grouping(order, leaders)
 
 
 def count_other_reports(groups: Sequence[int], report_rows: Sequence[int]) -> list[int]:
@@ -151,22 +262,26 @@ def count_other_reports(groups: Sequence[int], report_rows: Sequence[int]) -> li
     return [sizes.get(leader, 0) for leader in groups]
 
 
-def write_signatures(path: Path, signatures: list[bytes]) -> None:
-    """Keep a generation's signatures, by document number, after a header naming their format."""
+def write_signatures(path: Path, signatures: np.ndarray | Sequence[np.ndarray]) -> None:
+    """Keep a generation's signatures by document number (a row of zeros for none), given whole or in parts."""
+    parts = [signatures] if isinstance(signatures, np.ndarray) else list(signatures)
+    total = sum(len(part) for part in parts)
     with open(path, "wb") as file:
-        marshal.dump({"format": SIGNATURE_FORMAT}, file)
-        marshal.dump(signatures, file)
+        np.lib.format.write_array_header_1_0(
+            file, {"descr": np.dtype(np.uint32).str, "fortran_order": False, "shape": (total, SIGNATURE_BINS)}
+        )
+        for part in parts:
+            file.write(memoryview(np.ascontiguousarray(part, dtype=np.uint32)).cast("B"))
         file.flush()
         os.fsync(file.fileno())
 
 
-def read_signatures(path: Path) -> list[bytes] | None:
-    """A generation's signatures by document number, or None when missing or of another format."""
+def read_signatures(path: Path) -> np.ndarray | None:
+    """A generation's signatures by document number (mapped), or None when missing or of another format."""
     try:
-        with open(path, "rb") as file:
-            if marshal.load(file) != {"format": SIGNATURE_FORMAT}:
-                return None
-            signatures = marshal.load(file)
-    except (OSError, EOFError, ValueError, TypeError):
+        found = np.load(path, mmap_mode="r")
+    except (OSError, ValueError):
         return None
-    return signatures if isinstance(signatures, list) else None
+    if found.dtype != np.uint32 or found.ndim != 2 or found.shape[1] != SIGNATURE_BINS:
+        return None
+    return found

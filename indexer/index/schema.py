@@ -5,7 +5,7 @@ Beside them, the report store (`reports/`, see report_store.py) keeps each index
 A generation holds a Whoosh index (one document per passage) and the passage table: per document
 number, the folded text the exact matcher checks, facet values, ranking lengths, and the character
 bigram postings that find candidate passages without a scan. It also keeps the passages' MinHash
-signatures (signatures.bin, see duplicates.py) for the next build, which hashes only new passages.
+signatures (signatures.npy, see duplicates.py) for the next build, which hashes only new passages.
 """
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ from whoosh.system import pack_uint
 from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
-SIGNATURE_FILE = "signatures.bin"
+SIGNATURE_FILE = "signatures.npy"
+# Where generations before packed signatures kept them; never carried into a new generation.
+OLD_SIGNATURE_FILE = "signatures.bin"
 GENERATION_PREFIX = "generation-"
 # Where build workers leave their runs' packed postings inside an unfinished generation (merged, then removed).
 RUNS_FOLDER = "runs"

@@ -15,6 +15,7 @@ import mmap
 import os
 import struct
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -37,7 +38,7 @@ _ALIGN = 8
 
 # How each column is kept: numbers in an array, few distinct texts as codes, texts and bytes in one blob,
 # tuples of few distinct texts as codes behind offsets. Years use 0 for "none".
-_KINDS = {
+COLUMN_KINDS = {
     "passage_ids": "text", "report_rows": "int32", "section_types": "coded", "laws": "tuple",
     "law_events": "tuple", "documents": "tuple", "duplicate_groups": "int32", "match_texts": "text",
     "heading_ends": "int32", "word_boundaries": "blob", "text_lengths": "int32", "heading_lengths": "int32",
@@ -47,7 +48,7 @@ _KINDS = {
 }
 # Kept in the header, not as arrays.
 _HEADER_FIELDS = ("format", "document_count", "law_labels", "skipped_files")
-assert set(_KINDS) | set(_HEADER_FIELDS) == set(TABLE_COLUMNS)
+assert set(COLUMN_KINDS) | set(_HEADER_FIELDS) == set(TABLE_COLUMNS)
 
 
 class BigramPostings:
@@ -157,53 +158,148 @@ def _code_type(count: int) -> np.dtype:
     return np.dtype(np.uint8 if count <= 1 << 8 else np.uint16 if count <= 1 << 16 else np.uint32)
 
 
-def _offsets(lengths: Iterable[int]) -> np.ndarray:
-    lengths = np.fromiter(lengths, dtype=np.int64)
+def _offsets(lengths: np.ndarray) -> np.ndarray:
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     return offsets
 
 
-def _write_column(writer: _Writer, kind: str, values: Sequence) -> dict:
-    if isinstance(values, Column):
-        values = list(values)
-    if kind in ("int32", "float64"):
-        return {"kind": "number", "array": writer.array(np.asarray(values, dtype=kind))}
-    if kind == "year":
-        return {"kind": "number", "missing": 0, "array": writer.array(np.asarray([v or 0 for v in values], dtype=np.int32))}
-    if kind == "coded":
-        names = sorted(set(values))
+@dataclass(frozen=True)
+class Part:
+    """A stretch of a column as it is written: a column's rows, less those `keep` leaves out, with those
+    `blank` flags written empty (0, "", (), the one byte of no boundaries: a deleted document's row)."""
+
+    column: Column
+    keep: np.ndarray | None = None  # bool per row of the column
+    blank: np.ndarray | None = None  # bool per row of the column (of the kept rows when both are given)
+
+
+# What a blanked row holds, per kind.
+_BLANK_BYTES = {"text": b"", "blob": b"\x01"}
+
+
+def used_names(parts: Sequence[Part]) -> set[str]:
+    """The names a coded or tuple column's parts use in their kept rows that are not blanked."""
+    found: set[str] = set()
+    for part in parts:
+        codes = _part_codes(part)[0]
+        found.update(part.column.names[code] for code in np.unique(codes).tolist())
+    return found
+
+
+def _part_codes(part: Part) -> tuple[np.ndarray, np.ndarray | None]:
+    """A coded or tuple part's codes of its kept, unblanked rows, and (tuples) the length of each written row."""
+    column = part.column
+    if isinstance(column, CodedColumn):
+        codes = np.asarray(column.codes)
+        if part.keep is not None:
+            codes = codes[part.keep]
+        return (codes[~part.blank] if part.blank is not None else codes), None
+    offsets = np.asarray(column.offsets)
+    lengths = np.diff(offsets)
+    codes = np.asarray(column.codes[offsets[0]:offsets[-1]])
+    if part.keep is not None:
+        codes = codes[np.repeat(part.keep, lengths)]
+        lengths = lengths[part.keep]
+    if part.blank is not None:
+        codes = codes[np.repeat(~part.blank, lengths)]
+        lengths = np.where(part.blank, 0, lengths)
+    return codes, lengths
+
+
+def _write_parts(writer: _Writer, kind: str, parts: Sequence[Part]) -> dict:
+    """Write one column given in parts, as one column of the kind."""
+    if kind in ("int32", "float64", "year"):
+        arrays = []
+        for part in parts:
+            values = np.asarray(part.column.array)
+            if part.keep is not None:
+                values = values[part.keep]
+            arrays.append(np.where(part.blank, 0, values) if part.blank is not None else values)
+        joined = np.concatenate(arrays).astype(np.int32 if kind == "year" else kind) if arrays else np.zeros(0, kind if kind != "year" else np.int32)
+        if kind == "year":
+            return {"kind": "number", "missing": 0, "array": writer.array(joined)}
+        return {"kind": "number", "array": writer.array(joined)}
+    if kind in ("coded", "tuple"):
+        names = sorted(used_names(parts) | ({""} if kind == "coded" and any(p.blank is not None and p.blank.any() for p in parts) else set()))
         number = {name: code for code, name in enumerate(names)}
-        codes = np.fromiter(map(number.__getitem__, values), dtype=_code_type(len(names)), count=len(values))
-        return {"kind": "coded", "names": names, "codes": writer.array(codes)}
-    if kind == "tuple":
-        names = sorted(set(chain.from_iterable(values)))
-        number = {name: code for code, name in enumerate(names)}
-        offsets = _offsets(map(len, values))
-        codes = np.fromiter(map(number.__getitem__, chain.from_iterable(values)), dtype=np.uint32, count=int(offsets[-1]))
-        return {"kind": "tuple", "names": names, "offsets": writer.array(offsets), "codes": writer.array(codes)}
-    encoded = [value.encode("utf-8") for value in values] if kind == "text" else list(values)
-    offsets = writer.array(_offsets(map(len, encoded)))
-    blob = writer.chunks("u1", encoded)
+        all_codes, all_lengths = [], []
+        for part in parts:
+            recode = np.fromiter((number.get(name, 0) for name in part.column.names), dtype=np.uint32, count=len(part.column.names))
+            codes, lengths = _part_codes(part)
+            codes = recode[codes] if len(recode) else codes.astype(np.uint32)
+            if kind == "coded" and part.blank is not None:
+                rows = np.full(len(part.blank), number.get("", 0), dtype=np.uint32)
+                rows[~part.blank] = codes
+                codes = rows
+            all_codes.append(codes)
+            all_lengths.append(lengths)
+        if kind == "coded":
+            joined = np.concatenate(all_codes) if all_codes else np.zeros(0, np.uint32)
+            return {"kind": "coded", "names": names, "codes": writer.array(joined.astype(_code_type(len(names))))}
+        offsets = _offsets(np.concatenate(all_lengths)) if all_lengths else np.zeros(1, np.int64)
+        joined = np.concatenate(all_codes).astype(np.uint32) if all_codes else np.zeros(0, np.uint32)
+        return {"kind": "tuple", "names": names, "offsets": writer.array(offsets), "codes": writer.array(joined)}
+    blank_bytes = _BLANK_BYTES[kind]
+    lengths = []
+    for part in parts:
+        found = np.diff(np.asarray(part.column.offsets))
+        if part.keep is not None:
+            found = found[part.keep]
+        lengths.append(np.where(part.blank, len(blank_bytes), found) if part.blank is not None else found)
+    offsets = writer.array(_offsets(np.concatenate(lengths)) if lengths else np.zeros(1, np.int64))
+    blob = writer.chunks("u1", chain.from_iterable(_blob_pieces(part, blank_bytes) for part in parts))
     return {"kind": kind, "offsets": offsets, "blob": blob}
 
 
-def write_table_file(path: Path, table: PassageTable, bigrams: Merged, words: dict[str, Merged]) -> None:
-    """Write the table, its bigram postings and its ranking words' postings (per field) to `path`, fsynced.
+def _blob_pieces(part: Part, blank_bytes: bytes) -> Iterator[memoryview | bytes]:
+    """The bytes of a text or blob part's written rows, in stretches of rows written alike (never copied whole)."""
+    offsets = np.asarray(part.column.offsets)
+    rows = len(offsets) - 1
+    # Each row's place among the column's rows, and whether it is written blank, for the kept rows.
+    kept = np.arange(rows) if part.keep is None else np.flatnonzero(part.keep)
+    blank = np.zeros(len(kept), dtype=bool) if part.blank is None else np.asarray(part.blank, dtype=bool)
+    if not len(kept):
+        return
+    # Stretches of consecutive kept rows with the same blankness.
+    breaks = np.flatnonzero((np.diff(kept) != 1) | (np.diff(blank.astype(np.int8)) != 0)) + 1
+    starts = np.concatenate([[0], breaks]).tolist()
+    ends = np.concatenate([breaks, [len(kept)]]).tolist()
+    blob = part.column.blob
+    for start, end in zip(starts, ends):
+        if blank[start]:
+            if blank_bytes:
+                yield blank_bytes * (end - start)
+            continue
+        first, last = int(offsets[kept[start]]), int(offsets[kept[end - 1] + 1])
+        for place in range(first, last, _BLOB_PIECE):
+            yield blob[place:min(place + _BLOB_PIECE, last)]
+
+
+# Bytes of a blob written at once.
+_BLOB_PIECE = 1 << 24
+
+
+def write_table_file(
+    path: Path,
+    columns: dict[str, Sequence[Part]],
+    small: dict,
+    bigrams: Merged,
+    words: dict[str, Merged],
+) -> None:
+    """Write the table (each column given in parts; `small` the header's fields: format, document count, law
+    labels, skipped files), its bigram postings and its ranking words' postings (per field) to `path`, fsynced.
 
     The postings' documents are written as the merge makes them; a ranking field's counts go to a scratch
-    file meanwhile and are copied in after, so neither is ever held whole.
+    file meanwhile and are copied in after, so neither is ever held whole; nor is any text column.
     """
     with open(path, "wb") as file:
         writer = _Writer(file)
         writer.write(_MAGIC)
-        columns = {name: _write_column(writer, kind, getattr(table, name)) for name, kind in _KINDS.items()}
+        written = {name: _write_parts(writer, kind, columns[name]) for name, kind in COLUMN_KINDS.items()}
         header = {
-            "format": INDEX_FORMAT,
-            "document_count": table.document_count,
-            "law_labels": table.law_labels,
-            "skipped_files": table.skipped_files,
-            "columns": columns,
+            **{field: small[field] for field in _HEADER_FIELDS},
+            "columns": written,
             "postings": {
                 "keys": writer.array(bigrams.keys.astype(np.uint64)),
                 "starts": writer.array(bigrams.starts),
@@ -221,7 +317,7 @@ def write_table_file(path: Path, table: PassageTable, bigrams: Merged, words: di
 
 
 def _write_words(writer: _Writer, path: Path, merged: Merged) -> dict:
-    words = _write_column(writer, "text", merged.words or [])
+    words = _write_words_column(writer, merged.words or [])
     starts = writer.array(merged.starts)
     scratch = path.with_name(path.name + ".counts")
     try:
@@ -237,6 +333,12 @@ def _write_words(writer: _Writer, path: Path, merged: Merged) -> dict:
     finally:
         scratch.unlink(missing_ok=True)
     return {"words": words, "starts": starts, "documents": documents_part, "counts": counts_part}
+
+
+def _write_words_column(writer: _Writer, words: list[str]) -> dict:
+    encoded = [word.encode("utf-8") for word in words]
+    offsets = writer.array(_offsets(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))))
+    return {"kind": "text", "offsets": offsets, "blob": writer.chunks("u1", encoded)}
 
 
 def read_table_file(path: Path) -> tuple[PassageTable, BigramPostings, dict[str, WordPostings]] | None:

@@ -1,7 +1,8 @@
 """Build workers: parse runs of report files, segment each passage once, and write each run as a Whoosh segment.
 
-A worker returns the table rows and near-duplicate signatures of its files with the segment it wrote; the
-build process joins the segments in file order (build.py).
+A worker saves the table rows, near-duplicate signatures and postings of its files in a run folder beside
+the segment it wrote, and returns only what the build process needs to plan with; the build process joins
+the segments in file order and writes the runs' rows into the table column by column (build.py).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from indexer.index.passage_table import PassageRow, ReportRow
 from indexer.index.postings import pack_bigrams, pack_words
 from indexer.index.schema import RANK_FIELDS, RUNS_FOLDER
 from indexer.index.report_store import save_report
+from indexer.index.run_table import save_run_table
 from indexer.parse import Catalogue, fold_for_matching, names_by_kind
 from indexer.pipeline import parse_report
 from indexer.report import Report, SkippedFile, UnreadableDocument
@@ -84,13 +86,22 @@ class AnalysedReport:
 
 
 @dataclass(frozen=True)
-class IndexedRun:
-    """What a worker sends back for a run of files: per file its rows or why it was skipped, and its segment."""
+class IndexedReport:
+    """A file a worker indexed: its report's id and version, and how many passages it has."""
 
-    results: tuple[AnalysedReport | SkippedFile, ...]
+    report_id: str
+    content_hash: str
+    passages: int
+
+
+@dataclass(frozen=True)
+class IndexedRun:
+    """What a worker sends back for a run of files: per file what it indexed or why it was skipped, and its segment."""
+
+    results: tuple[IndexedReport | SkippedFile, ...]
     segment: object | None  # Whoosh's segment of the run's passages, None when no file in it had any
-    # The folder (in the generation's RUNS_FOLDER) holding the run's packed postings, and how many passages
-    # it numbers; None when no file had any.
+    # The folder (in the generation's RUNS_FOLDER) holding the run's packed table rows and postings
+    # (run_table.py, postings.py), and how many passages it numbers; None when no file had any.
     postings: str | None = None
     passages: int = 0
 
@@ -175,7 +186,8 @@ def index_run(
     """
     writer = SegmentWriter(whoosh_index.open_dir(str(generation_dir)), _lk=False, codec=whoosh_codec())
     writer.pool = _TermPool()  # in place of Whoosh's sorting pool, so no memory limit to give it
-    results: list[AnalysedReport | SkippedFile] = []
+    results: list[IndexedReport | SkippedFile] = []
+    analysed_reports: list[AnalysedReport] = []
     try:
         for source in sources:
             result = analyse(source)
@@ -185,10 +197,11 @@ def index_run(
                 analysed, documents = result
                 for document in documents:
                     writer.add_document(**document)
-                results.append(analysed)
+                analysed_reports.append(analysed)
+                results.append(IndexedReport(analysed.report_id, analysed.row.content_hash, len(analysed.passages)))
             file_done(source.path)
         if writer._added:
-            folder = _save_run_postings(generation_dir, writer.pool, results)
+            folder = _save_run(generation_dir, writer.pool, analysed_reports)
             return IndexedRun(tuple(results), writer._finalize_segment(), folder.name, writer.docnum)
         writer._close_segment()
         return IndexedRun(tuple(results), None)
@@ -197,12 +210,16 @@ def index_run(
         raise
 
 
-def _save_run_postings(generation_dir: Path, pool: _TermPool, results: list[AnalysedReport | SkippedFile]) -> Path:
-    """Pack the run's bigram and ranking-word postings (documents numbered from 0 as in its segment) into a
-    folder of their own, for the build process to merge without holding them."""
+def _save_run(generation_dir: Path, pool: _TermPool, reports: list[AnalysedReport]) -> Path:
+    """Pack the run's table rows, signatures, bigram and ranking-word postings (documents numbered from 0 as in
+    its segment) into a folder of their own, for the build process to write without holding them."""
     folder = generation_dir / RUNS_FOLDER / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    match_texts = (passage.row.match_text for result in results if isinstance(result, AnalysedReport) for passage in result.passages)
+    save_run_table(folder, [
+        (report.report_id, report.row, [(p.passage_id, p.row, p.law_labels, p.signature) for p in report.passages])
+        for report in reports
+    ])
+    match_texts = (passage.row.match_text for report in reports for passage in report.passages)
     pack_bigrams(match_texts).save(folder, "bigrams")
     for field, name in RANK_FIELDS.items():
         pack_words(pool.field_postings(name)).save(folder, field)
