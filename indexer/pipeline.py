@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from indexer.parse import (
     Catalogue,
@@ -54,7 +54,11 @@ def relative_in_corpus(path: Path, corpus_root: Path) -> Path:
 
 def report_id_for(path: Path, corpus_root: Path) -> str:
     """A URL-safe id from the file's place in the corpus: anhui-duji-duanyuan-2024, 段园镇2024.docx → 2024-docx-1a2b3c4d."""
-    relative = relative_in_corpus(path, corpus_root)
+    return report_id_from_relative(relative_in_corpus(path, corpus_root))
+
+
+def report_id_from_relative(relative: PurePath) -> str:
+    """report_id_for, given the file's place in the corpus (relative_in_corpus)."""
     stem = relative.with_suffix("").as_posix()
     suffix = relative.suffix.lower().lstrip(".")
     slug = re.sub(r"[^a-z0-9_]+", "-", stem.lower()).strip("-")

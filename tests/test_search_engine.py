@@ -422,7 +422,7 @@ def test_the_build_writes_what_whooshs_own_writer_writes(tmp_path):
     the one Whoosh's own writer makes of the same documents."""
     from whoosh import index as whoosh_index
 
-    from indexer.index.build import _sources
+    from indexer.index.sources import hash_sources
     from indexer.index.schema import passage_schema
     from indexer.index.workers import analyse_file
     from indexer.parse.catalogue import load_catalogue
@@ -431,7 +431,7 @@ def test_the_build_writes_what_whooshs_own_writer_writes(tmp_path):
     build_index(CORPUS, built, workers=1, find_duplicates=False)
     generation = built / (built / "CURRENT").read_text(encoding="utf-8").strip()
     catalogue = load_catalogue(CORPUS)
-    sources, _ = _sources(iter_report_files(CORPUS), CORPUS, catalogue)
+    sources = hash_sources(iter_report_files(CORPUS), CORPUS, catalogue).sources
     plain = tmp_path / "plain"
     plain.mkdir()
     writer = whoosh_index.create_in(str(plain), passage_schema()).writer()

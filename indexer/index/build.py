@@ -7,12 +7,11 @@ Ctrl-C leaves CURRENT, and so the index readers open, as it was.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -35,6 +34,7 @@ from indexer.index.generations import (
 from indexer.index.passage_table import first_indexed_times, read_passage_table
 from indexer.index.report_store import STORE_FOLDER, remove_unreferenced
 from indexer.index.search_arrays import write_search_arrays
+from indexer.index.sources import SOURCE_STATS_FILE, hash_sources, read_source_stats, write_source_stats
 from indexer.index.postings import Merged, Packed, merge_parts, without_documents
 from indexer.index.run_table import load_run_table
 from indexer.index.schema import (
@@ -63,12 +63,7 @@ from indexer.index.workers import (
     worker_count,
     worker_pool,
 )
-from indexer.parse import Catalogue, catalogue_fix_line, fields_to_fix, load_catalogue
-from indexer.pipeline import (
-    PARSER_VERSION,
-    relative_in_corpus,
-    report_id_for,
-)
+from indexer.parse import catalogue_fix_line, fields_to_fix, load_catalogue
 from indexer.read import CorpusFiles, find_report_files
 
 # The memory of the build's own writer, whose Whoosh pool takes the postings of small segments it merges.
@@ -91,6 +86,8 @@ class BuildSummary:
     seconds: float
     # Every report in the index that extraction was unsure of (not only this build's), in path order.
     warnings: tuple[ReportWarnings, ...] = ()
+    # Report files read and hashed; the others' stats were unchanged since the last build, so their hashes were kept.
+    files_read: int = 0
 
 
 @dataclass(frozen=True)
@@ -156,11 +153,17 @@ def _build_locked(
     previous = None if rebuild else last_table
     del stored, last_table
     catalogue = load_catalogue(corpus_dir)
-    sources, unreadable = _sources(found.files, corpus_dir, catalogue)
-    plan = _plan(sources, previous)
-    skipped = found.skipped + unreadable + plan.skipped
+    # A rebuild reads every file again; an update takes over the hashes of files whose stat is unchanged.
+    known = {} if rebuild or previous_generation is None else read_source_stats(index_dir / previous_generation)
+    hashed = hash_sources(found.files, corpus_dir, catalogue, known)
+    plan = _plan(hashed.sources, previous)
+    skipped = found.skipped + hashed.skipped + plan.skipped
     if previous is not None and not plan.to_parse and not plan.to_delete:
-        return _summary(index_dir, previous_generation, previous, 0, plan.unchanged, 0, 0, skipped, started)
+        if hashed.files_read:  # files touched but unchanged: remember their new stats, so they are not read again
+            write_source_stats(index_dir / previous_generation, hashed.stats)
+        return _summary(
+            index_dir, previous_generation, previous, 0, plan.unchanged, 0, 0, skipped, started, hashed.files_read
+        )
     workdir = index_dir / f"{UNFINISHED_PREFIX}{uuid.uuid4().hex}"
     try:
         table, indexed, passages, parse_skipped = _write_generation(
@@ -177,6 +180,7 @@ def _build_locked(
             find_duplicates,
             first_indexed,
         )
+        write_source_stats(workdir, hashed.stats)
         generation = publish(index_dir, workdir)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -184,7 +188,9 @@ def _build_locked(
     remove_old_generations(index_dir, keep={generation, previous_generation})
     _remove_unused_reports(index_dir, table, last_versions)
     skipped += parse_skipped
-    return _summary(index_dir, generation, table, indexed, plan.unchanged, plan.removed, passages, skipped, started)
+    return _summary(
+        index_dir, generation, table, indexed, plan.unchanged, plan.removed, passages, skipped, started, hashed.files_read
+    )
 
 
 def _summary(
@@ -197,6 +203,7 @@ def _summary(
     passages_indexed: int,
     skipped: tuple[SkippedFile, ...],
     started: float,
+    files_read: int,
 ) -> BuildSummary:
     rows = np.asarray(getattr(table.report_rows, "array", table.report_rows))
     live_rows = rows[rows >= 0]
@@ -212,6 +219,7 @@ def _summary(
         skipped=skipped,
         seconds=round(time.perf_counter() - started, 3),
         warnings=report_warnings(table),
+        files_read=files_read,
     )
 
 
@@ -267,32 +275,6 @@ def _plan(sources: list[Source], previous: PassageTable | None) -> _Plan:
     )
 
 
-def _sources(paths: Iterable[Path], corpus_dir: Path, catalogue: Catalogue) -> tuple[list[Source], tuple[SkippedFile, ...]]:
-    """Each report file with its id and a hash of what its report is made from (file, catalogue entry, parser)."""
-    sources: list[Source] = []
-    skipped: list[SkippedFile] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        relative = relative_in_corpus(path, corpus_dir).as_posix()
-        report_id = report_id_for(path, corpus_dir)
-        if report_id in seen:
-            reason = f"It gets the same report id ({report_id}) as {seen[report_id]}; rename one of them."
-            skipped.append(SkippedFile(str(path), reason))
-            continue
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            skipped.append(SkippedFile(str(path), f"It could not be read ({error.strerror})."))
-            continue
-        digest = hashlib.sha256()
-        for part in (PARSER_VERSION, relative, repr(sorted(catalogue.overrides_for(relative).items()))):
-            digest.update(part.encode("utf-8") + b"\0")
-        digest.update(content)
-        seen[report_id] = relative
-        sources.append(Source(str(path), relative, report_id, digest.hexdigest()))
-    return sources, tuple(skipped)
-
-
 def _write_generation(
     workdir: Path,
     previous_dir: Path | None,
@@ -315,7 +297,7 @@ def _write_generation(
         shutil.copytree(
             previous_dir, workdir, copy_function=_link_or_copy,
             ignore=shutil.ignore_patterns(
-                TABLE_FILE, SIGNATURE_FILE, OLD_SIGNATURE_FILE, "*.npy", READERS_FILE, RUNS_FOLDER,
+                TABLE_FILE, SIGNATURE_FILE, OLD_SIGNATURE_FILE, "*.npy", READERS_FILE, RUNS_FOLDER, SOURCE_STATS_FILE,
                 SEARCH_ARRAYS_FOLDER, "*LOCK", "*.counts"
             ),
         )
