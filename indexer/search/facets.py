@@ -97,24 +97,53 @@ def facet_values(
         names, counts, reports = index._cache[key]
     else:
         names, counts, reports = _facet_counts(index, name, rows, report_sets)
+    lookup = _value_lookup(index, name, names)
     present = np.flatnonzero(counts)
-    present = present[[bool(names[code]) for code in present.tolist()]] if len(present) else present
+    present = present[lookup.named[present]]
+    if limit is not None and 0 < limit < len(present):
+        # Only values with at least the limit-th largest count can be shown: order those, not the whole list.
+        threshold = np.partition(counts[present], len(present) - limit)[len(present) - limit]
+        present = present[counts[present] >= threshold]
     # Most passages, then most reports, then the value: names are in alphabetical order, so by code.
     order = present[np.lexsort((present, -reports[present], -counts[present]))]
     shown_codes = order.tolist() if limit is None else order[:limit].tolist()
-    shown = [names[code] for code in shown_codes]
-    counted = {names[code]: code for code in order.tolist()}
     if name == "year":
-        selected = [names[code] for code in order.tolist() if any(r.includes(int(names[code])) for r in filters.year)]
+        # The years a range selects, as they would be listed (few: a year facet has a value per year).
+        years = np.flatnonzero(counts)
+        years = years[lookup.named[years]]
+        years = years[np.lexsort((years, -reports[years], -counts[years]))].tolist()
+        selected = [names[code] for code in years if any(r.includes(int(names[code])) for r in filters.year)]
     else:
         selected = list(getattr(filters, name))
-    shown += [value for value in selected if value not in shown and value in counted]
+    shown = [names[code] for code in shown_codes]
+    counted = {names[code]: code for code in shown_codes}
+    for value in selected:
+        code = lookup.codes.get(value)
+        if value not in counted and code is not None and counts[code]:
+            shown.append(value)
+            counted[value] = code
     labels = _labeller(index, name)
     values = tuple(
         FacetValue(value, labels(value), int(counts[counted[value]]), int(reports[counted[value]])) for value in shown
     )
     missing = tuple(FacetValue(value, labels(value), 0, 0) for value in selected if value not in counted)
     return values + missing
+
+
+@dataclass(frozen=True)
+class _ValueLookup:
+    named: np.ndarray  # per code, whether the value has a name (code 0 of report-level facets is "")
+    codes: dict[str, int]  # value name → code
+
+
+def _value_lookup(index: SearchIndex, name: str, names: list[str]) -> _ValueLookup:
+    """A facet's names as an array test and a dict, made once per opened index: a search then touches only the
+    values it shows (a township facet has tens of thousands)."""
+    key = ("facet value lookup", name)
+    if key not in index._cache:
+        named = np.fromiter((bool(value) for value in names), dtype=bool, count=len(names))
+        index._cache[key] = _ValueLookup(named, {value: code for code, value in enumerate(names) if value})
+    return index._cache[key]
 
 
 def _facet_counts(

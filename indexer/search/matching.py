@@ -13,6 +13,13 @@ from indexer.search.opened_index import SearchIndex
 from indexer.search.query import ParsedQuery
 
 
+# Below this many rows on either side, membership is a binary search per row (marking a table of every document
+# would cost more than the searches).
+_FEW = 2048
+# Or when one side is this many times the other.
+_FEW_AGAINST_MANY = 64
+
+
 def matching_rows(index: SearchIndex, parsed: ParsedQuery) -> np.ndarray:
     """Document numbers, ascending, whose folded heading path or text contains a phrase of every group and no
     excluded phrase (the very array `index.live_rows` when the query has no phrase: browsing)."""
@@ -30,7 +37,7 @@ def matching_rows(index: SearchIndex, parsed: ParsedQuery) -> np.ndarray:
         # Browsing: the very array of live documents, which later steps recognise and take shortcuts for.
         rows = index.live_rows
     for phrase in parsed.excluded:
-        rows = rows[~_members(rows, _phrase_rows(index, fold_for_matching(phrase), rows))]
+        rows = rows[~_members(rows, _phrase_rows(index, fold_for_matching(phrase), rows), len(index.live))]
     return rows
 
 
@@ -59,7 +66,7 @@ def _phrase_rows(index: SearchIndex, folded: str, within: np.ndarray | None = No
     for key in by_count[:3]:
         if len(candidates) < 64 and keys != [folded]:
             break
-        candidates = _intersection(candidates, index.postings.documents(key))
+        candidates = _intersection(candidates, index.postings.documents(key), len(index.live))
     if keys == [folded]:
         # A two-character phrase is its own bigram: the postings are the answer.
         return candidates
@@ -67,7 +74,7 @@ def _phrase_rows(index: SearchIndex, folded: str, within: np.ndarray | None = No
     # words are pieces of the folded text): only the other candidates need the substring test.
     certain = _word_rows(index, folded)
     if len(certain):
-        inside = _members(candidates, certain)
+        inside = _members(candidates, certain, len(index.live))
         return _union(candidates[inside], texts.rows_containing(candidates[~inside], folded))
     return texts.rows_containing(candidates, folded)
 
@@ -91,18 +98,25 @@ def _union(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return joined[keep]
 
 
-def _members(rows: np.ndarray, ascending: np.ndarray) -> np.ndarray:
-    """Per row, whether it is in the ascending array."""
-    places = np.searchsorted(ascending, rows)
-    places[places >= len(ascending)] = 0
-    return ascending[places] == rows
+def _members(rows: np.ndarray, ascending: np.ndarray, documents: int) -> np.ndarray:
+    """Per row, whether it is in the ascending array (both hold document numbers below `documents`)."""
+    if min(len(rows), len(ascending)) < _FEW or len(rows) * _FEW_AGAINST_MANY < len(ascending):
+        # Few rows, or few against many: a binary search per row.
+        places = np.searchsorted(ascending, rows)
+        places[places >= len(ascending)] = 0
+        return ascending[places] == rows
+    # Many against many: binary searches jump about both arrays (the cost at 2 million documents was most of a
+    # search); one mark per document of the array, then a look-up per row, reads each array once in order.
+    marked = np.zeros(documents, dtype=bool)
+    marked[ascending] = True
+    return marked[rows]
 
 
-def _intersection(rows: np.ndarray, other: np.ndarray) -> np.ndarray:
+def _intersection(rows: np.ndarray, other: np.ndarray, documents: int) -> np.ndarray:
     """The rows (ascending) that are also in `other` (ascending)."""
     if len(rows) > len(other):
         rows, other = other, rows
-    return rows[_members(rows, other)].astype(np.int64)
+    return rows[_members(rows, other, documents)].astype(np.int64)
 
 
 def _estimate(index: SearchIndex, folded: str) -> int:

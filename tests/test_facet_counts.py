@@ -1,0 +1,79 @@
+"""Facet counts and membership tests at any size: the shortcuts a national index takes give what plain counting
+gives (facets.py's top values, matching.py's membership by marks)."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+
+from indexer.search import matching
+from indexer.search.query import SearchFilters
+from indexer.search.results import export_passages, search
+
+QUERIES = ("", "法治", "调解", "民法典", "行政执法 培训", "法律 -顾问", "法治 year:2023..2024")
+REPORT_FIELDS = ("township", "county", "province", "year")
+
+
+def _counted(passages, name):
+    """(value, passages, reports) of one facet over exported passages, most passages, then most reports, then by value."""
+    counts, reports = Counter(), defaultdict(set)
+    for passage in passages:
+        value = getattr(passage, name)
+        if value in ("", None):
+            continue
+        value = str(value)
+        counts[value] += 1
+        reports[value].add(passage.report_id)
+    return sorted(((value, count, len(reports[value])) for value, count in counts.items()), key=lambda v: (-v[1], -v[2], v[0]))
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_facets_are_the_counts_of_the_hits_themselves_cut_to_the_limit(corpus_index, query):
+    passages = list(export_passages(corpus_index, query))
+    assert passages or query == "法律 -顾问"
+    for name in (*REPORT_FIELDS, "section_type"):
+        if f"{name}:" in query:
+            continue  # its own facet counts the other values too, and keeps the selected ones (tested below)
+        expected = _counted(passages, name)
+        for limit in (1, 2, 3, None):
+            got = search(corpus_index, query, facet_limit=limit).facets[name]
+            assert [(value.value, value.count, value.reports) for value in got] == expected[:limit], (name, limit)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_cut_facet_list_is_the_head_of_the_whole_list_and_keeps_selected_values(corpus_index, query):
+    whole = search(corpus_index, query, facet_limit=None).facets
+    for name, values in whole.items():
+        if f"{name}:" in query:
+            continue  # selected values are kept after the head (below)
+        for limit in (1, 2, 5):
+            assert search(corpus_index, query, facet_limit=limit).facets[name] == values[:limit], (name, limit)
+        if len(values) > 1 and name != "year":
+            # The last value, selected: listed after the head, with its counts among the other filters' hits.
+            last = values[-1]
+            cut = search(corpus_index, query, filters=SearchFilters(**{name: (last.value,)}), facet_limit=1).facets[name]
+            assert cut == (values[0], last)
+
+
+def test_membership_by_marks_is_membership_by_binary_search():
+    generator = np.random.default_rng(7)
+    for size, left, right in ((10_000, 3_000, 4_000), (50_000, 40_000, 2_500), (5_000, 4_999, 5_000), (100, 0, 50)):
+        rows = np.unique(generator.integers(0, size, left))
+        ascending = np.unique(generator.integers(0, size, right))
+        expected = np.isin(rows, ascending)
+        assert np.array_equal(matching._members(rows, ascending, size), expected)
+        both = matching._intersection(rows, ascending, size)
+        assert np.array_equal(both, np.intersect1d(rows, ascending))
+
+
+def test_searches_agree_whichever_way_membership_is_tested(corpus_index, monkeypatch):
+    # The bundled index is small, so searches take the binary searches; with no threshold they mark instead.
+    before = {query: search(corpus_index, query, facet_limit=None, per_page=50) for query in QUERIES}
+    monkeypatch.setattr(matching, "_FEW", 0)
+    monkeypatch.setattr(matching, "_FEW_AGAINST_MANY", 0)
+    for query, expected in before.items():
+        got = search(corpus_index, query, facet_limit=None, per_page=50)
+        assert (got.total, got.facets, [hit.passage_id for hit in got.hits]) == (
+            expected.total, expected.facets, [hit.passage_id for hit in expected.hits],
+        )
