@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from indexer.search import matching
+from indexer.search import facets, matching
 from indexer.search.query import SearchFilters
 from indexer.search.results import export_passages, search
 
@@ -77,3 +77,13 @@ def test_searches_agree_whichever_way_membership_is_tested(corpus_index, monkeyp
         assert (got.total, got.facets, [hit.passage_id for hit in got.hits]) == (
             expected.total, expected.facets, [hit.passage_id for hit in expected.hits],
         )
+
+
+def test_facets_agree_whichever_way_distinct_reports_are_counted(corpus_index, monkeypatch):
+    # Marking every (report, value) pair, or sorting the pairs: the same counts of distinct reports.
+    monkeypatch.setattr(facets, "_MARKS_PER_PAIR", 10**9)
+    marked = {query: search(corpus_index, query, facet_limit=None).facets for query in QUERIES}
+    monkeypatch.setattr(facets, "_MARKS_PER_PAIR", 0)
+    for query, expected in marked.items():
+        assert search(corpus_index, query, facet_limit=None).facets == expected
+    assert any(value.reports > 1 for values in expected.values() for value in values)
