@@ -87,3 +87,12 @@ def test_facets_agree_whichever_way_distinct_reports_are_counted(corpus_index, m
     for query, expected in marked.items():
         assert search(corpus_index, query, facet_limit=None).facets == expected
     assert any(value.reports > 1 for values in expected.values() for value in values)
+
+
+def test_the_law_facet_agrees_whether_citations_are_gathered_per_row_or_scanned(corpus_index, monkeypatch):
+    monkeypatch.setattr(facets, "_CITATIONS_PER_ROW_SCAN", 0)  # gather each row's citations
+    gathered = {query: search(corpus_index, query, facet_limit=None).facets["law"] for query in QUERIES}
+    monkeypatch.setattr(facets, "_CITATIONS_PER_ROW_SCAN", 10**9)  # scan every citation
+    for query, expected in gathered.items():
+        assert search(corpus_index, query, facet_limit=None).facets["law"] == expected
+    assert any(value.count > 1 for values in gathered.values() for value in values)
