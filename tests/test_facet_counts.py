@@ -62,7 +62,7 @@ def test_membership_by_marks_is_membership_by_binary_search():
         rows = np.unique(generator.integers(0, size, left))
         ascending = np.unique(generator.integers(0, size, right))
         expected = np.isin(rows, ascending)
-        assert np.array_equal(matching._members(rows, ascending, size), expected)
+        assert np.array_equal(matching.members(rows, ascending, size), expected)
         both = matching._intersection(rows, ascending, size)
         assert np.array_equal(both, np.intersect1d(rows, ascending))
 

@@ -18,7 +18,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from indexer.index.workers import Source
@@ -121,7 +121,7 @@ def hash_sources(
         seen[report_id] = relative_text
         sources.append(Source(text_path, relative_text, report_id, source_hash))
         if max(now.mtime_ns, now.ctime_ns) < started_ns - _SETTLED_NS:
-            stats.append(FileStat(**{**now.__dict__, "source_hash": source_hash}))
+            stats.append(replace(now, source_hash=source_hash))
     return HashedSources(sources, tuple(skipped), stats, files_read)
 
 

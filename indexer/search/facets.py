@@ -10,6 +10,7 @@ import numpy as np
 
 from indexer.index import FACETS
 from indexer.parse import SECTION_LABELS, fold_for_matching
+from indexer.search.matching import members
 from indexer.search.opened_index import SearchIndex
 from indexer.search.query import SearchFilters
 
@@ -100,19 +101,20 @@ def facet_values(
     lookup = _value_lookup(index, name, names)
     present = np.flatnonzero(counts)
     present = present[lookup.named[present]]
+
+    def listed(codes: np.ndarray) -> list[int]:
+        # Most passages, then most reports, then the value: names are in alphabetical order, so by code.
+        return codes[np.lexsort((codes, -reports[codes], -counts[codes]))].tolist()
+
+    head = present
     if limit is not None and 0 < limit < len(present):
         # Only values with at least the limit-th largest count can be shown: order those, not the whole list.
         threshold = np.partition(counts[present], len(present) - limit)[len(present) - limit]
-        present = present[counts[present] >= threshold]
-    # Most passages, then most reports, then the value: names are in alphabetical order, so by code.
-    order = present[np.lexsort((present, -reports[present], -counts[present]))]
-    shown_codes = order.tolist() if limit is None else order[:limit].tolist()
+        head = present[counts[present] >= threshold]
+    shown_codes = listed(head)[:limit]
     if name == "year":
         # The years a range selects, as they would be listed (few: a year facet has a value per year).
-        years = np.flatnonzero(counts)
-        years = years[lookup.named[years]]
-        years = years[np.lexsort((years, -reports[years], -counts[years]))].tolist()
-        selected = [names[code] for code in years if any(r.includes(int(names[code])) for r in filters.year)]
+        selected = [names[code] for code in listed(present) if any(r.includes(int(names[code])) for r in filters.year)]
     else:
         selected = list(getattr(filters, name))
     shown = [names[code] for code in shown_codes]
@@ -160,9 +162,7 @@ def _facet_counts(
             # Many rows: one pass over every citation in order, keeping those of marked rows, reads less than
             # gathering each row's citations from its offsets.
             citation_rows, citation_reports = _citations(index)
-            marked = np.zeros(len(index.live), dtype=bool)
-            marked[rows] = True
-            kept = marked[citation_rows]
+            kept = members(citation_rows, rows, len(index.live))
             codes = laws.codes[kept].astype(np.int64)
             cited_reports = citation_reports[kept]
         else:

@@ -37,7 +37,7 @@ def matching_rows(index: SearchIndex, parsed: ParsedQuery) -> np.ndarray:
         # Browsing: the very array of live documents, which later steps recognise and take shortcuts for.
         rows = index.live_rows
     for phrase in parsed.excluded:
-        rows = rows[~_members(rows, _phrase_rows(index, fold_for_matching(phrase), rows), len(index.live))]
+        rows = rows[~members(rows, _phrase_rows(index, fold_for_matching(phrase), rows), len(index.live))]
     return rows
 
 
@@ -74,7 +74,7 @@ def _phrase_rows(index: SearchIndex, folded: str, within: np.ndarray | None = No
     # words are pieces of the folded text): only the other candidates need the substring test.
     certain = _word_rows(index, folded)
     if len(certain):
-        inside = _members(candidates, certain, len(index.live))
+        inside = members(candidates, certain, len(index.live))
         return _union(candidates[inside], texts.rows_containing(candidates[~inside], folded))
     return texts.rows_containing(candidates, folded)
 
@@ -98,7 +98,7 @@ def _union(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return joined[keep]
 
 
-def _members(rows: np.ndarray, ascending: np.ndarray, documents: int) -> np.ndarray:
+def members(rows: np.ndarray, ascending: np.ndarray, documents: int) -> np.ndarray:
     """Per row, whether it is in the ascending array (both hold document numbers below `documents`)."""
     if min(len(rows), len(ascending)) < _FEW or len(rows) * _FEW_AGAINST_MANY < len(ascending):
         # Few rows, or few against many: a binary search per row.
@@ -116,7 +116,7 @@ def _intersection(rows: np.ndarray, other: np.ndarray, documents: int) -> np.nda
     """The rows (ascending) that are also in `other` (ascending)."""
     if len(rows) > len(other):
         rows, other = other, rows
-    return rows[_members(rows, other, documents)].astype(np.int64)
+    return rows[members(rows, other, documents)].astype(np.int64)
 
 
 def _estimate(index: SearchIndex, folded: str) -> int:
