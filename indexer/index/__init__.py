@@ -33,6 +33,7 @@ from indexer.index.report_store import (
 from indexer.index.schema import FACETS, HEADING_BOOST, SEARCH_ARRAYS_FOLDER, PassageTable
 from indexer.index.search_arrays import K1, read_search_arrays
 from indexer.index.table_file import BigramPostings, WordPostings
+from indexer.index.view_arrays import VIEW_ARRAYS, compute_view_arrays, heading_part_bits, utf8_lengths
 
 if TYPE_CHECKING:
     from indexer.index.build import (
@@ -59,7 +60,8 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "BOILERPLATE_REPORTS", "FACETS", "K1", "SEARCH_ARRAYS_FOLDER", "read_search_arrays", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
     "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "WordPostings", "BuildError", "BuildLocked", "BuildProgress",
-    "BuildSummary", "CodedColumn", "Column", "NumberColumn", "PassageTable", "TextColumn", "TupleColumn", "ReportWarnings", "SkippedFile", "build_index", "comparable_text",
+    "BuildSummary", "CodedColumn", "Column", "NumberColumn", "PassageTable", "TextColumn", "TupleColumn", "ReportWarnings", "VIEW_ARRAYS", "SkippedFile", "build_index", "comparable_text",
+    "compute_view_arrays", "heading_part_bits", "utf8_lengths",
     "count_other_reports", "count_rank_words", "current_generation", "hold_for_reading", "is_boundary", "is_safe_report_id",
     "load_report", "load_report_metadata", "passage_signature", "phrase_keys", "read_passage_table",
     "report_warnings", "segmenter", "stop_reading",

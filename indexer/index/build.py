@@ -360,7 +360,8 @@ def _write_generation(
     written = read_passage_table(workdir, False)
     if written is None:
         raise BuildError(f"The passage table just written to {workdir} could not be read; is the disk full?")
-    write_search_arrays(workdir / SEARCH_ARRAYS_FOLDER, written[0])
+    kept_numbers = previous_dir is not None and previous is not None
+    write_search_arrays(workdir / SEARCH_ARRAYS_FOLDER, written[0], previous_dir / SEARCH_ARRAYS_FOLDER if kept_numbers else None)
     return written[0], reports_indexed, passages_indexed, tuple(skipped)
 
 

@@ -1,6 +1,7 @@
-"""The per-document arrays a search counts, filters and sorts with, computed once by the build from the
-passage table and kept beside it, so that opening an index maps them instead of computing them (opening
-then costs the same at any corpus size, and serving processes share the pages).
+"""The per-document arrays a search counts, filters and sorts with (and those the research views read, see
+view_arrays.py), computed once by the build from the passage table and kept beside it, so that opening an index
+maps them instead of computing them (opening then costs the same at any corpus size, and serving processes share
+the pages).
 
 Facet values are codes: per facet, a list of value names (code 0 is "" for report-level facets) and the
 code of every document (and of every report, for the report-level ones).
@@ -15,6 +16,7 @@ import numpy as np
 
 from indexer.index.duplicates import NO_GROUP
 from indexer.index.schema import PassageTable
+from indexer.index.view_arrays import compute_view_arrays
 
 # BM25 constants, Whoosh's defaults.
 K1 = 1.2
@@ -69,9 +71,13 @@ def compute_search_arrays(table: PassageTable) -> tuple[dict[str, np.ndarray], d
     return arrays, names
 
 
-def write_search_arrays(folder: Path, table: PassageTable) -> None:
-    """Compute the arrays of a written table and keep them in `folder` (one .npy file each, and the names)."""
+def write_search_arrays(folder: Path, table: PassageTable, previous_folder: Path | None = None) -> None:
+    """Compute the arrays of a written table and keep them in `folder` (one .npy file each, and the names), with
+    the research views' arrays (view_arrays.py); `previous_folder` holds the previous generation's, when the
+    table kept its documents under their numbers."""
     arrays, names = compute_search_arrays(table)
+    previous = read_search_arrays(previous_folder) if previous_folder is not None else None
+    arrays.update(compute_view_arrays(table, previous[0] if previous else None))
     folder.mkdir()
     for name, array in arrays.items():
         with open(folder / f"{name}.npy", "wb") as file:

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.research.occurrences import filtered_rows, match_rows
-from indexer.research.passage_arrays import cached, live_report_rows, report_column
+from indexer.research.passage_arrays import (
+    cached,
+    live_reports_by,
+    place_ranks,
+    report_id_ranks,
+    report_years,
+)
 from indexer.search import (
     Notice,
     NoticeText,
@@ -159,17 +165,10 @@ def _grid(
 def _place_order(index: SearchIndex) -> np.ndarray:
     """Every report row with a live passage by province, county, township (unknown places last), newer years
     first, id; sorted once per index."""
-    def compute() -> np.ndarray:
-        provinces, counties, townships, years, ids = (
-            report_column(index, name) for name in ("provinces", "counties", "townships", "years", "report_ids")
-        )
-
-        def key(report_row: int) -> tuple:
-            places = (provinces[report_row], counties[report_row], townships[report_row])
-            return (*((name == "", name) for name in places), -(years[report_row] or 0), ids[report_row])
-
-        return np.array(sorted(live_report_rows(index).tolist(), key=key), dtype=np.int64)
-    return cached(index, "coverage report order", compute)
+    return cached(index, "coverage report order", lambda: live_reports_by(
+        index, *(place_ranks(index, facet) for facet in ("province", "county", "township")), -report_years(index),
+        report_id_ranks(index),
+    ))
 
 
 def _row(index: SearchIndex, report_row: int, counts: list[list[int]]) -> CoverageRow:

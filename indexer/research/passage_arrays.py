@@ -12,14 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.index import NO_GROUP
+from indexer.index import NO_GROUP, heading_part_bits, utf8_lengths
 from indexer.search import SearchIndex
 
 # Rows whose texts are read at a time.
 _CHUNK_ROWS = 65536
-# Text bytes examined at a time when counting characters (small enough to stay in the CPU cache: 30 ms for 75 MB,
-# where 32 MB at a time took 120 ms).
-_CHUNK_BYTES = 1 << 20
 
 
 def cached(index: SearchIndex, key: str, compute: Callable[[], object]):
@@ -88,14 +85,25 @@ def passage_row_of(index: SearchIndex, passage_id: str) -> int | None:
 
 def text_characters(index: SearchIndex) -> np.ndarray:
     """Per document, the characters of its passage text: the match text without the heading path and the line
-    break after it (as len(match_text) - heading_end - 1 counts them; deleted documents count -1).
+    break after it (deleted documents count -1). The build keeps them (index/view_arrays.py); a generation written
+    before it did counts them here once."""
+    kept = index.view_arrays.get("text_characters")
+    if kept is not None:
+        return kept
 
-    Counted on the UTF-8 bytes: a text's characters are its bytes less its continuation bytes (0x80–0xBF).
-    """
     def compute() -> np.ndarray:
         column = index.table.match_texts
-        return _utf8_lengths(column.offsets, column.blob) - index.table.heading_ends.array.astype(np.int64) - 1
+        return utf8_lengths(column.offsets, column.blob) - index.table.heading_ends.array.astype(np.int64) - 1
     return cached(index, "text characters", compute)
+
+
+def heading_parts(index: SearchIndex) -> np.ndarray:
+    """Per document, the required parts its subsection headings name, as bits (parse/required_parts.py: bit i for
+    required_parts()[i]); kept by the build, or found here once for a generation written before it kept them."""
+    kept = index.view_arrays.get("heading_parts")
+    if kept is not None:
+        return kept
+    return cached(index, "heading parts", lambda: heading_part_bits(index.table, np.arange(len(index.report_rows))))
 
 
 def report_characters(index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -111,33 +119,32 @@ def report_characters(index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
     return cached(index, "report characters", compute)
 
 
-def _utf8_lengths(offsets: np.ndarray, blob) -> np.ndarray:
-    """The characters of each UTF-8 text `blob[offsets[i]:offsets[i + 1]]`."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    signed = np.frombuffer(blob, dtype=np.int8)
-    # Continuation bytes before each offset, a chunk of bytes at a time: 8 flags (0 or 1) are summed as one word.
-    before = np.zeros(len(offsets), dtype=np.int64)
-    ones = np.uint64(0x0101010101010101)
-    total = 0
-    for start in range(0, len(signed), _CHUNK_BYTES):
-        part = signed[start:start + _CHUNK_BYTES]
-        flags = np.zeros((len(part) + 7) // 8 * 8, dtype=np.uint8)
-        np.less(part, -64, out=flags[:len(part)].view(bool))
-        words = flags.view(np.uint64)
-        per_word = words * ones
-        per_word >>= np.uint64(56)
-        prefix = np.cumsum(per_word, dtype=np.int64)
-        total_here = int(prefix[-1]) if len(prefix) else 0
-        prefix -= per_word.view(np.int64)
-        low, high = np.searchsorted(offsets, [start, start + len(part)])
-        inside = offsets[low:high] - start
-        word = inside >> 3
-        mask = (np.uint64(1) << ((inside & 7).astype(np.uint64) * np.uint64(8))) - np.uint64(1)
-        partial = (((words[word] & mask) * ones) >> np.uint64(56)).astype(np.int64)
-        before[low:high] = total + prefix[word] + partial
-        total += total_here
-    before[offsets >= len(signed)] = total
-    return np.diff(offsets) - np.diff(before)
+def place_ranks(index: SearchIndex, facet: str) -> np.ndarray:
+    """Per report row, where its township, county or province (`facet`) falls in alphabetical order, reports
+    without one last (the facet's codes follow the sorted names, "" being code 0)."""
+    codes = index.facet_codes[facet].reports
+    return np.where(codes == 0, len(index.facet_codes[facet].names), codes)
+
+
+def report_years(index: SearchIndex) -> np.ndarray:
+    """Per report row, its year (0 when unknown)."""
+    return np.asarray(index.table.years.array, dtype=np.int64)
+
+
+def report_id_ranks(index: SearchIndex) -> np.ndarray:
+    """Per report row, where its report id falls in the ids' order (as Python orders texts)."""
+    def compute() -> np.ndarray:
+        ids = np.array(report_column(index, "report_ids"), dtype=str)
+        ranks = np.empty(len(ids), dtype=np.int64)
+        ranks[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+        return ranks
+    return cached(index, "report id ranks", compute)
+
+
+def live_reports_by(index: SearchIndex, *keys: np.ndarray) -> np.ndarray:
+    """The report rows with a live passage, sorted by the per-report `keys` (the first the most significant)."""
+    rows = live_report_rows(index)
+    return rows[np.lexsort(tuple(key[rows] for key in reversed(keys)))] if len(rows) else rows
 
 
 def report_column(index: SearchIndex, name: str) -> list:

@@ -2,9 +2,10 @@
 (data/required_parts.tsv) it has and where, its date against the deadline (data/report_deadlines.tsv),
 its length, and flags to act on; with a summary line per county.
 
-Everything comes from the passage table (section types, folded heading paths and texts, report dates),
-so checking every report costs no stored-report reads; only the rows asked for read their headings as
-written and segment their plans (for the shared-terms flag).
+Everything comes from the passage table (section types, report dates, texts) and the parts the build found
+named in subsection headings (index/view_arrays.py), counted with numpy, so checking every report costs no
+stored-report or heading reads; only the rows asked for read their headings as written and segment their plans
+(for the shared-terms flag).
 """
 from __future__ import annotations
 
@@ -18,14 +19,17 @@ from importlib import resources
 import numpy as np
 
 from indexer.index import count_rank_words
-from indexer.parse import fold_for_matching
+from indexer.parse import fold_for_matching, required_parts, subsection_parts
 from indexer.research.occurrences import filtered_rows
 from indexer.research.passage_arrays import (
     cached,
-    live_report_rows,
+    heading_parts,
+    live_reports_by,
+    place_ranks,
     report_characters,
     report_column,
-    report_passages,
+    report_id_ranks,
+    report_years,
 )
 from indexer.search import SearchFilters, SearchIndex
 
@@ -41,18 +45,6 @@ FLAGS = {
     "mostly_copied": "大部分文字见于其他报告",
     "late": "晚于报送期限",
 }
-
-
-@dataclass(frozen=True)
-class RequiredPart:
-    """One part an annual report must (or may) contain, from data/required_parts.tsv."""
-
-    key: str
-    section_type: str
-    is_required: bool
-    article: str
-    label: str
-    heading_words: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -123,20 +115,6 @@ class Review:
     summary: CountySummary  # all counties together (county "")
 
 
-# A report's passages are copied out of the mapped table at once when they span fewer bytes than this.
-_REPORT_BYTES = 1 << 22
-
-
-@lru_cache(maxsize=1)
-def required_parts() -> tuple[RequiredPart, ...]:
-    """The parts of an annual report, in the regulation's order."""
-    return tuple(
-        RequiredPart(row["key"], row["section_type"], row["required"] == "yes", row["article"], row["label"],
-                     re.compile(row["heading_words"]))
-        for row in _data_rows("required_parts.tsv")
-    )
-
-
 @lru_cache(maxsize=1)
 def deadlines() -> dict[str, Deadline]:
     """The report and publication deadlines, by key."""
@@ -195,11 +173,10 @@ def review(
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = max(page, 1)
     report_rows = _report_rows(index, filters)
-    facts = [_facts(index)[row] for row in report_rows]
-    counties: dict[str, list[_Facts]] = {}
-    for one in facts:
-        counties.setdefault(one.county, []).append(one)
-    shown = report_rows[(page - 1) * per_page:page * per_page]
+    facts = _facts(index)
+    shown = report_rows[(page - 1) * per_page:page * per_page].tolist()
+    counties = index.facet_codes["county"]
+    by_county = _summary_counts(facts, counties.reports[report_rows], report_rows, len(counties.names))
     return Review(
         filters=filters,
         min_problem_chars=min_problem_chars,
@@ -207,8 +184,11 @@ def review(
         page=page,
         per_page=per_page,
         reports=tuple(_review(index, row, min_problem_chars) for row in shown),
-        counties=tuple(_summary(county, items) for county, items in sorted(counties.items())),
-        summary=_summary("", facts),
+        counties=tuple(
+            CountySummary(counties.names[code], *by_county[:, code].tolist())
+            for code in np.flatnonzero(by_county[0]).tolist()
+        ),
+        summary=CountySummary("", *by_county.sum(axis=1).tolist()),
     )
 
 
@@ -216,7 +196,7 @@ def iter_reviews(
     index: SearchIndex, filters: SearchFilters = SearchFilters(), min_problem_chars: int = MIN_PROBLEM_CHARS
 ) -> Iterator[ReportReview]:
     """Every report under the filters, checked, in the page order (for the CSV export)."""
-    for row in _report_rows(index, filters):
+    for row in _report_rows(index, filters).tolist():
         yield _review(index, row, min_problem_chars)
 
 
@@ -254,138 +234,154 @@ def _summary_to_json(summary: CountySummary) -> dict:
             "late": summary.late, "missing_part": summary.missing_part, "undated": summary.undated}
 
 
-# The per-report facts, found once per index from the table
+# The per-report facts, found once per index from the table's columns and the build's view arrays
+
+
+@dataclass(frozen=True)
+class _PartPassages:
+    """Where one part is in every report: per report row, the level it was found at (0 not found, then
+    _SECTION, _SUBSECTION), and the passages that hold it, grouped by report (`rows[starts[r]:starts[r + 1]]`)."""
+
+    levels: np.ndarray
+    rows: np.ndarray
+    starts: np.ndarray
+
+    def of(self, report_row: int) -> list[int]:
+        return self.rows[self.starts[report_row]:self.starts[report_row + 1]].tolist()
+
+
+_SECTION, _SUBSECTION = 1, 2
+
+
+@dataclass(frozen=True)
+class _AllFacts:
+    """The check of every report, as arrays by report row."""
+
+    parts: dict[str, _PartPassages]
+    missing: np.ndarray  # a required part was found nowhere
+    on_time: np.ndarray  # 1 on time, 0 late, -1 unknown
+    characters: np.ndarray
+    copied_characters: np.ndarray  # in passages with a near-copy in another report
 
 
 @dataclass(frozen=True)
 class _Facts:
-    county: str
     parts: tuple[FoundPart, ...]
     missing: tuple[str, ...]
     on_time: bool | None
     characters: int
-    copied_characters: int  # in passages with a near-copy in another report
+    copied_characters: int
     problem_rows: tuple[int, ...]
     plan_rows: tuple[int, ...]
 
 
-def _report_rows(index: SearchIndex, filters: SearchFilters) -> list[int]:
+def _report_rows(index: SearchIndex, filters: SearchFilters) -> np.ndarray:
     """Report rows with a passage under the filters, by county, township, year (newest first), id."""
-    order = _report_order(index)
+    order = cached(index, "review report order", lambda: live_reports_by(
+        index, place_ranks(index, "county"), place_ranks(index, "township"), -report_years(index),
+        report_id_ranks(index),
+    ))
     if filters.is_empty():
-        return order.tolist()
+        return order
     chosen = np.zeros(index.report_count, dtype=bool)
     chosen[index.report_rows[np.asarray(filtered_rows(index, filters), dtype=np.int64)]] = True
-    return order[chosen[order]].tolist()
+    return order[chosen[order]]
 
 
-def _report_order(index: SearchIndex) -> np.ndarray:
-    """Every report row with a live passage in the page order; once per index."""
-    def compute() -> np.ndarray:
-        counties, townships, years, ids = (report_column(index, name) for name in ("counties", "townships", "years", "report_ids"))
-        rows = live_report_rows(index).tolist()
-        rows.sort(key=lambda row: (counties[row] or "\uffff", townships[row] or "\uffff", -(years[row] or 0), ids[row]))
-        return np.array(rows, dtype=np.int64)
-    return cached(index, "review report order", compute)
+def _summary_counts(facts: _AllFacts, codes: np.ndarray, report_rows: np.ndarray, values: int) -> np.ndarray:
+    """Per county code (columns), the reports under review and how many are complete, late, missing a part and
+    undated (rows, in CountySummary's order)."""
+    missing, on_time = facts.missing[report_rows], facts.on_time[report_rows]
+    return np.stack([
+        np.bincount(codes, weights=weights, minlength=values).astype(np.int64)
+        for weights in (None, ~missing, on_time == 0, missing, on_time == -1)
+    ])
 
 
-def _facts(index: SearchIndex) -> dict[int, _Facts]:
-    """Report row → its parts, date check, length and the rows of its problems and plans; once per index.
+def _facts(index: SearchIndex) -> _AllFacts:
+    """Every report's parts, date check and length; once per index, with numpy over the passages.
 
-    Top-level sections come from the section types alone, counted over all passages with numpy; headings are
-    read only in a report that lacks a part there, to look for a subsection naming it
-    (一、主要工作 › （五）存在的问题), and only the heading's bytes are decoded.
+    A part is found at the top level by its section type; a report without that section has it where the
+    headings of its subsections name it (一、主要工作 › （五）存在的问题), which the build marked per passage
+    (index/view_arrays.py), so no heading is read here.
     """
     return cached(index, "review facts", lambda: _all_facts(index))
 
 
-def _all_facts(index: SearchIndex) -> dict[int, _Facts]:
+def _all_facts(index: SearchIndex) -> _AllFacts:
     table = index.table
     live = index.live_rows
     owners = index.report_rows[live]
+    if not index.reports_in_order:
+        order = np.argsort(owners, kind="stable")
+        live, owners = live[order], owners[order]
     sections = table.section_types.codes[live]
+    named = heading_parts(index)[live]
+    names = list(table.section_types.names)
+    missing = np.zeros(index.report_count, dtype=bool)
+    parts = {}
+    for bit, part in enumerate(required_parts()):
+        in_section = sections == (names.index(part.section_type) if part.section_type in names else -1)
+        has_section = np.bincount(owners[in_section], minlength=index.report_count) > 0
+        in_subsection = ((named >> bit) & 1).astype(bool) & ~has_section[owners]
+        has_subsection = np.bincount(owners[in_subsection], minlength=index.report_count) > 0
+        chosen = in_section | in_subsection
+        levels = np.where(has_section, _SECTION, np.where(has_subsection, _SUBSECTION, 0)).astype(np.int8)
+        starts = np.searchsorted(owners[chosen], np.arange(index.report_count + 1))
+        parts[part.key] = _PartPassages(levels, live[chosen], starts)
+        if part.is_required:
+            missing |= levels == 0
     characters, copied = report_characters(index)
-    by_type = _parts_by_section_type()
-    parts = required_parts()
-    # per part key: the rows of its section type, grouped by report (ascending within one)
-    part_rows: dict[str, tuple[list[int], list[int]]] = {}
-    for key in dict.fromkeys(by_type.values()):
-        codes = [code for code, name in enumerate(table.section_types.names) if by_type.get(name) == key]
-        chosen = np.isin(sections, codes)
-        rows, of = live[chosen], owners[chosen]
-        order = np.argsort(of, kind="stable")
-        part_rows[key] = (rows[order].tolist(), np.searchsorted(of[order], np.arange(index.report_count + 1)).tolist())
-    report_rows = live_report_rows(index).tolist()
-    counties, dates, years = (report_column(index, name) for name in ("counties", "dates", "years"))
-    characters_of, copied_of = characters.tolist(), copied.tolist()
-    passages = report_passages(index)
-    facts = {}
-    for report_row in report_rows:
-        found, rows_of = {}, {}
-        for key, (rows, starts) in part_rows.items():
-            start, end = starts[report_row], starts[report_row + 1]
-            if end > start:
-                found[key] = FoundPart(key, "section", "", "", rows[start])
-                rows_of[key] = rows[start:end]
-        if any(part.key not in found for part in parts):
-            _find_subsections(index, passages.of(report_row).tolist(), found, rows_of)
-        facts[report_row] = _Facts(
-            county=counties[report_row],
-            parts=tuple(found[part.key] for part in parts if part.key in found),
-            missing=tuple(part.key for part in parts if part.is_required and part.key not in found),
-            on_time=is_on_time(dates[report_row], years[report_row]),
-            characters=characters_of[report_row],
-            copied_characters=copied_of[report_row],
-            problem_rows=tuple(rows_of.get("problems", ())),
-            plan_rows=tuple(rows_of.get("next_steps", ())),
-        )
-    return facts
+    return _AllFacts(parts, missing, _on_time(index), characters, copied)
 
 
-def _find_subsections(index: SearchIndex, rows: list[int], found: dict[str, FoundPart], rows_of: dict) -> None:
-    """Parts a report lacks at the top level, found in the headings of its passages' subsections (with the rows
-    whose headings name them)."""
-    column = index.table.match_texts
-    offsets = column.offsets
-    first = offsets[rows[0]].item()
-    # The report's passages are read as one piece of bytes (unless they lie far apart), each heading decoded alone.
-    last = offsets[rows[-1] + 1].item()
-    text = bytes(column.blob[first:last]) if last - first <= _REPORT_BYTES else column.blob[first:last]
-    starts, ends = (offsets[rows] - first).tolist(), index.table.heading_ends.array[rows].tolist()
-    subsection_rows: dict[str, list[int]] = {}
-    for row, start, end in zip(rows, starts, ends):
-        # A heading of `end` characters lies within its first 4·end bytes; a character cut at that end lies after it.
-        heading = str(text[start:start + 4 * end], "utf-8", "ignore")[:end]
-        for key, words in _subsection_parts(heading):
-            if key not in found:
-                found[key] = FoundPart(key, "subsection", words, "", row)
-            if found[key].level == "subsection":
-                subsection_rows.setdefault(key, []).append(row)
-    rows_of.update(subsection_rows)
+def _on_time(index: SearchIndex) -> np.ndarray:
+    """Per report row, 1 when dated before the deadline, 0 when after, -1 when the date or year is unknown."""
+    dates, years = report_column(index, "dates"), report_column(index, "years")
+    checked: dict[tuple[str, int | None], int] = {}
+    codes = []
+    for key in zip(dates, years):
+        code = checked.get(key)
+        if code is None:
+            found = is_on_time(*key)
+            code = checked[key] = -1 if found is None else int(found)
+        codes.append(code)
+    return np.array(codes, dtype=np.int8)
+
+
+def _report_facts(index: SearchIndex, report_row: int) -> _Facts:
+    """One report's facts, with the passages where each part was found."""
+    facts = _facts(index)
+    found = []
+    for part in required_parts():
+        passages = facts.parts[part.key]
+        level = int(passages.levels[report_row])
+        if level == _SECTION:
+            found.append(FoundPart(part.key, "section", "", "", passages.of(report_row)[0]))
+        elif level == _SUBSECTION:
+            row = passages.of(report_row)[0]
+            heading = dict(subsection_parts(_headings_text(index, row)))[part.key]
+            found.append(FoundPart(part.key, "subsection", heading, "", row))
+    on_time = int(facts.on_time[report_row])
+    return _Facts(
+        parts=tuple(found),
+        missing=tuple(part.key for part in required_parts() if part.is_required and not facts.parts[part.key].levels[report_row]),
+        on_time=None if on_time < 0 else bool(on_time),
+        characters=int(facts.characters[report_row]),
+        copied_characters=int(facts.copied_characters[report_row]),
+        problem_rows=tuple(facts.parts["problems"].of(report_row)),
+        plan_rows=tuple(facts.parts["next_steps"].of(report_row)),
+    )
+
+
+def _headings_text(index: SearchIndex, row: int) -> str:
+    """The folded heading path of a passage, one heading a line, top level first."""
+    return index.table.match_texts[row][:index.table.heading_ends[row]]
 
 
 def _headings(index: SearchIndex, row: int) -> list[str]:
     """The folded heading path of a passage, top level first."""
-    return index.table.match_texts[row][:index.table.heading_ends[row]].split("\n")
-
-
-@lru_cache(maxsize=1)
-def _parts_by_section_type() -> dict[str, str]:
-    return {part.section_type: part.key for part in required_parts()}
-
-
-@lru_cache(maxsize=65_536)
-def _subsection_parts(heading_path: str) -> tuple[tuple[str, str], ...]:
-    """(part, heading) for each part a subsection heading of a folded heading path names, the first naming it.
-
-    Heading paths repeat across the passages of a section and across reports, so each is matched once.
-    """
-    found: dict[str, str] = {}
-    for heading in heading_path.split("\n")[1:]:
-        for part in required_parts():
-            if part.key not in found and part.heading_words.search(heading):
-                found[part.key] = heading
-    return tuple(found.items())
+    return _headings_text(index, row).split("\n")
 
 
 def _heading_as_written(index: SearchIndex, part: FoundPart) -> str:
@@ -414,7 +410,7 @@ def _plan_takes_up_problems(index: SearchIndex, report_row: int, problem_text: s
 
 def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> ReportReview:
     table = index.table
-    facts = _facts(index)[report_row]
+    facts = _report_facts(index, report_row)
     problem_text = "\n".join(body_text(table.match_texts[row], table.heading_ends[row]) for row in facts.problem_rows)
     plan_text = "\n".join(body_text(table.match_texts[row], table.heading_ends[row]) for row in facts.plan_rows)
     problem_characters = len(problem_text) - max(len(facts.problem_rows) - 1, 0)
@@ -440,15 +436,4 @@ def _review(index: SearchIndex, report_row: int, min_problem_chars: int) -> Repo
         ),
         missing=facts.missing, problem_characters=problem_characters,
         copied_share=copied, flags=tuple(flags),
-    )
-
-
-def _summary(county: str, items: list[_Facts]) -> CountySummary:
-    return CountySummary(
-        county=county,
-        reports=len(items),
-        complete=sum(1 for one in items if not one.missing),
-        late=sum(1 for one in items if one.on_time is False),
-        missing_part=sum(1 for one in items if one.missing),
-        undated=sum(1 for one in items if one.on_time is None),
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.index import NO_GROUP
 from indexer.report import Section
 from indexer.research.copying import (
@@ -19,9 +21,11 @@ from indexer.research.copying import (
     stored_report,
 )
 from indexer.research.passage_arrays import (
-    live_report_rows,
-    report_column,
+    cached,
+    live_reports_by,
+    report_id_ranks,
     report_passages,
+    report_years,
 )
 from indexer.search import SearchIndex
 
@@ -96,33 +100,76 @@ def township_histories(index: SearchIndex, township: str, county: str = "") -> t
 
 
 def repeating_townships(index: SearchIndex) -> tuple[RepeatingTownship, ...]:
-    """Townships with a problems passage in the same near-duplicate group as one of their previous year's, most repeats first."""
-    key = "repeating townships"
-    if key not in index._cache:
-        table = index.table
-        live = index.live_rows
-        chosen = live[(table.section_types.codes[live] == _code(table.section_types.names, "problems"))
-                      & (table.duplicate_groups.array[live] != NO_GROUP)]
-        problems: dict[int, set[int]] = {}  # report row → groups of its problems passages
-        for report_row, group in zip(index.report_rows[chosen].tolist(), table.duplicate_groups.array[chosen].tolist()):
-            problems.setdefault(report_row, set()).add(group)
-        found = []
-        for (township, county), report_rows in _reports_by_place(index).items():
-            dated = [row for row in report_rows if table.years[row] is not None]
-            repeating, repeated = [], 0
-            for earlier, later in zip(dated, dated[1:]):
-                shared = problems.get(earlier, set()) & problems.get(later, set())
-                if shared and table.years[later] != table.years[earlier]:
-                    repeating.append(table.years[later])
-                    repeated += len(shared)
-            if repeating:
-                found.append(RepeatingTownship(
-                    township, county, table.provinces[report_rows[0]], tuple(table.years[row] for row in dated),
-                    tuple(repeating), repeated,
-                ))
-        found.sort(key=lambda one: (-len(one.repeating_years), -one.repeated_passages, one.township, one.county))
-        index._cache[key] = tuple(found)
-    return index._cache[key]
+    """Townships with a problems passage in the same near-duplicate group as one of their previous year's, most
+    repeats first; found once per index with numpy over the problems passages and the townships' years."""
+    return cached(index, "repeating townships", lambda: _repeating_townships(index))
+
+
+def _repeating_townships(index: SearchIndex) -> tuple[RepeatingTownship, ...]:
+    table = index.table
+    live = index.live_rows
+    groups = table.duplicate_groups.array
+    chosen = live[(table.section_types.codes[live] == _code(table.section_types.names, "problems"))
+                  & (groups[live] != NO_GROUP)]
+    # (report row, group) of every problems passage with a near-copy, as one number each, sorted
+    documents = len(index.report_rows)
+    problems = np.unique(index.report_rows[chosen].astype(np.int64) * documents + groups[chosen])
+    # Each township's dated reports in year order: earlier[i] is followed by later[i].
+    series = _place_series(index)
+    years = report_years(index)
+    dated = years[series.rows] != 0
+    rows, places = series.rows[dated], series.places[dated]
+    follows = np.flatnonzero(places[1:] == places[:-1])
+    earlier, later = rows[follows], rows[follows + 1]
+    next_report = np.full(index.report_count, -1, dtype=np.int64)
+    next_report[earlier] = later
+    # Per problems group of an earlier report: does the next report's problems hold the same group?
+    owners = problems // documents
+    successors = next_report[owners]
+    followed = successors >= 0
+    wanted = successors[followed] * documents + problems[followed] % documents
+    held = np.zeros(len(wanted), dtype=bool)
+    if len(problems):
+        held = problems[np.minimum(np.searchsorted(problems, wanted), len(problems) - 1)] == wanted
+    shared = np.bincount(owners[followed][held], minlength=index.report_count)[earlier]
+    repeats = np.flatnonzero((shared > 0) & (years[later] != years[earlier]))
+    townships, counties = index.facet_codes["township"].names, index.facet_codes["county"].names
+    found = []
+    for pairs in _runs(places[follows[repeats]], repeats):
+        place = int(places[follows[pairs[0]]])
+        township, county = divmod(place, len(counties))
+        place_years = years[rows[np.searchsorted(places, place):np.searchsorted(places, place, "right")]]
+        found.append(RepeatingTownship(
+            townships[township], counties[county], table.provinces[int(series.rows[np.searchsorted(series.places, place)])],
+            tuple(place_years.tolist()), tuple(years[later[pairs]].tolist()), int(shared[pairs].sum()),
+        ))
+    found.sort(key=lambda one: (-len(one.repeating_years), -one.repeated_passages, one.township, one.county))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class _PlaceSeries:
+    """Every report with a township and a live passage, grouped by township (a township and county pair) and
+    oldest first within one: the report rows, and per row its place as one number, township code × counties +
+    county code (the facets' codes, in the names' order)."""
+
+    rows: np.ndarray
+    places: np.ndarray
+
+
+def _place_series(index: SearchIndex) -> _PlaceSeries:
+    def compute() -> _PlaceSeries:
+        townships, counties = index.facet_codes["township"], index.facet_codes["county"]
+        rows = live_reports_by(index, townships.reports, counties.reports, report_years(index), report_id_ranks(index))
+        rows = rows[townships.reports[rows] != 0]
+        places = townships.reports[rows].astype(np.int64) * len(counties.names) + counties.reports[rows]
+        return _PlaceSeries(rows, places)
+    return cached(index, "township series", compute)
+
+
+def _runs(keys: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
+    """`values` cut where the (grouped) `keys` beside them change."""
+    return np.split(values, np.flatnonzero(keys[1:] != keys[:-1]) + 1) if len(values) else []
 
 
 def township_to_json(history: TownshipHistory) -> dict:
@@ -155,18 +202,19 @@ def repeating_to_json(one: RepeatingTownship) -> dict:
 
 def _reports_by_place(index: SearchIndex) -> dict[tuple[str, str], list[int]]:
     """(township, county) → its report rows, oldest first; reports without a township left out. Once per index."""
-    key = "reports by township"
-    if key not in index._cache:
-        townships, counties, years, ids = (report_column(index, name) for name in ("townships", "counties", "years", "report_ids"))
-        places: dict[tuple[str, str], list[int]] = {}
-        for report_row in live_report_rows(index).tolist():
-            if townships[report_row]:
-                places.setdefault((townships[report_row], counties[report_row]), []).append(report_row)
-        index._cache[key] = {
-            place: sorted(rows, key=lambda row: (years[row] or 0, ids[row]))
-            for place, rows in places.items()
+    def compute() -> dict[tuple[str, str], list[int]]:
+        series = _place_series(index)
+        townships, counties = index.facet_codes["township"].names, index.facet_codes["county"].names
+        return {
+            (townships[place // len(counties)], counties[place % len(counties)]): rows.tolist()
+            for place, rows in zip(series.places[_starts(series.places)].tolist(), _runs(series.places, series.rows))
         }
-    return index._cache[key]
+    return cached(index, "reports by township", compute)
+
+
+def _starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal (grouped) keys starts."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
 
 
 def _history(index: SearchIndex, place: tuple[str, str]) -> TownshipHistory:

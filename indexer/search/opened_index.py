@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 from indexer.index import (
     K1,
     SEARCH_ARRAYS_FOLDER,
+    VIEW_ARRAYS,
     BigramPostings,
     CodedColumn,
     PassageTable,
@@ -105,6 +106,9 @@ class SearchIndex:
     heading_norms: np.ndarray
     # Per document, how many other reports hold a near-copy of the passage (duplicates.py).
     duplicate_reports: np.ndarray
+    # The research views' per-document arrays the build kept (index/view_arrays.py), by name; a generation written
+    # before they were kept has none, and the views compute them on first use.
+    view_arrays: dict[str, np.ndarray]
     # Rows each set of filter values lets through, keyed by values from requests, so bounded (facets.py).
     filter_cache: BoundedCache[frozenset[int]] = field(
         default_factory=lambda: BoundedCache(DEFAULT_FILTER_CACHE_BYTES), compare=False, repr=False
@@ -271,6 +275,7 @@ def _prepared(
         text_norms=arrays["text_norms"],
         heading_norms=arrays["heading_norms"],
         duplicate_reports=arrays["duplicate_reports"],
+        view_arrays={name: arrays[name] for name in VIEW_ARRAYS if name in arrays},
     )
 
 
