@@ -61,28 +61,32 @@ def _phrase_rows(index: SearchIndex, folded: str, within: np.ndarray | None = No
         by_count = by_count[1:]
     else:
         candidates = within
-    # Up to three bigrams' postings cut the candidates cheaply (a binary search per candidate, instead of a
-    # substring test); a few dozen candidates are tested directly.
-    for key in by_count[:3]:
-        if len(candidates) < 64 and keys != [folded]:
-            break
-        candidates = _intersection(candidates, index.postings.documents(key), len(index.live))
     if keys == [folded]:
         # A two-character phrase is its own bigram: the postings are the answer.
+        for key in by_count:
+            candidates = _intersection(candidates, index.postings.documents(key), len(index.live))
         return candidates
     # A passage whose text or heading path has the phrase as one of its jieba words holds it for certain (the
-    # words are pieces of the folded text): only the other candidates need the substring test.
-    certain = _word_rows(index, folded)
-    if len(certain):
-        inside = members(candidates, certain, len(index.live))
-        return _union(candidates[inside], texts.rows_containing(candidates[~inside], folded))
-    return texts.rows_containing(candidates, folded)
+    # words are pieces of the folded text). Only the other candidates are cut by up to three bigrams' postings
+    # (a bigram in most passages, 法治, would cost a pass over millions of documents to remove none) and then
+    # substring-tested; a few dozen are tested directly.
+    certain = _holding_word(index, folded, candidates)
+    uncertain = candidates[~certain]
+    for key in by_count[:3]:
+        if len(uncertain) < 64:
+            break
+        uncertain = _intersection(uncertain, index.postings.documents(key), len(index.live))
+    return _union(candidates[certain], texts.rows_containing(uncertain, folded))
 
 
-def _word_rows(index: SearchIndex, folded: str) -> np.ndarray:
-    """The documents with the phrase among their ranking words (text or heading path), ascending."""
-    found = [index.words[field].postings(folded)[0] for field in ("text", "heading")]
-    return _union(*(documents.astype(np.int64) for documents in found))
+def _holding_word(index: SearchIndex, folded: str, rows: np.ndarray) -> np.ndarray:
+    """Per row, whether the phrase is one of the ranking words of its text or heading path."""
+    held = np.zeros(len(rows), dtype=bool)
+    for field in ("text", "heading"):
+        documents = index.words[field].postings(folded)[0]
+        if len(documents):
+            held |= members(rows, documents, len(index.live))
+    return held
 
 
 def _union(first: np.ndarray, second: np.ndarray) -> np.ndarray:
