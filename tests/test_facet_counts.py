@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from indexer.search import facets, matching
+from indexer.parse import names_by_kind
+from indexer.search import facets, matching, ranking
 from indexer.search.query import SearchFilters
 from indexer.search.results import export_passages, search
 
@@ -96,3 +97,35 @@ def test_the_law_facet_agrees_whether_citations_are_gathered_per_row_or_scanned(
     for query, expected in gathered.items():
         assert search(corpus_index, query, facet_limit=None).facets["law"] == expected
     assert any(value.count > 1 for values in gathered.values() for value in values)
+
+
+def test_the_law_facet_counts_the_citing_passages_and_reports_themselves(corpus_index, monkeypatch):
+    # Each path of the law facet (every citation scanned, or the hits' citations gathered) against the passages'
+    # own cited laws (citations of laws, not events named after one): a passage citing a law twice counts once, a
+    # report once however many of its passages cite it.
+    for scan in (0, 10**9):
+        monkeypatch.setattr(facets, "_CITATIONS_PER_ROW_SCAN", scan)
+        for query in QUERIES:
+            passages, reports = Counter(), defaultdict(set)
+            for passage in export_passages(corpus_index, query):
+                for law in names_by_kind(passage.cited_laws).laws:
+                    passages[law] += 1
+                    reports[law].add(passage.report_id)
+            got = search(corpus_index, query, facet_limit=None).facets["law"]
+            assert {value.value: (value.count, value.reports) for value in got} == {
+                law: (count, len(reports[law])) for law, count in passages.items()
+            }, (query, scan)
+    assert any(len(found) > 1 for found in reports.values())
+
+
+def test_scores_agree_whichever_way_postings_find_the_hits(corpus_index, monkeypatch):
+    # A table of the hits' places (many postings against many hits) or a binary search per posting or per hit.
+    def scored():
+        return {query: [(hit.passage_id, hit.score) for hit in search(corpus_index, query, per_page=500).hits]
+                for query in QUERIES if query}
+    monkeypatch.setattr(ranking, "_FEW", 10**9)
+    searched = scored()
+    monkeypatch.setattr(ranking, "_FEW", 0)
+    monkeypatch.setattr(ranking, "_FEW_AGAINST_MANY", 10**9)
+    assert scored() == searched
+    assert any(score > 0 for hits in searched.values() for _, score in hits)

@@ -50,33 +50,63 @@ def bm25_scores(index: SearchIndex, searcher: Searcher, phrases: tuple[str, ...]
     document_count = len(index.live_rows)
     scores = np.zeros(len(rows), dtype=np.float64)
     text, heading = index.words["text"], index.words["heading"]
+    places = _Places(rows, len(index.live))
     for word in words:
         frequency = text.frequency(word)
         known = frequency or len(rows)
         weight = (K1 + 1) * math.log(1 + (document_count - known + 0.5) / (known + 0.5))
-        _add_scores(*text.postings(word), weight, index.text_norms, rows, scores)
-        _add_scores(*heading.postings(word), weight * HEADING_BOOST, index.heading_norms, rows, scores)
+        _add_scores(*text.postings(word), weight, index.text_norms, places, scores)
+        _add_scores(*heading.postings(word), weight * HEADING_BOOST, index.heading_norms, places, scores)
     return Scores(rows, scores)
 
 
+class _Places:
+    """Where documents are among a search's hit rows (ascending), for adding a word's scores to them.
+
+    Many postings against many rows: each row's place is written in a table of every document once, then read per
+    posting, in order. Few on either side: a binary search per posting or per row costs less than the table.
+    """
+
+    def __init__(self, rows: np.ndarray, documents: int) -> None:
+        self.rows = rows
+        self.documents = documents
+        self._table: np.ndarray | None = None
+
+    def of(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(places among the rows, positions among `documents`) of the documents that are rows."""
+        rows = self.rows
+        if min(len(rows), len(documents)) < _FEW or max(len(rows), len(documents)) > _FEW_AGAINST_MANY * min(len(rows), len(documents)):
+            if len(documents) <= len(rows):
+                places = np.searchsorted(rows, documents)
+                places[places >= len(rows)] = 0
+                found = np.flatnonzero(rows[places] == documents)
+                return places[found], found
+            at = np.searchsorted(documents, rows)
+            at[at >= len(documents)] = 0
+            found = np.flatnonzero(documents[at] == rows)
+            return found, at[found]
+        if self._table is None:
+            self._table = np.full(self.documents, -1, dtype=np.int32)
+            self._table[rows] = np.arange(len(rows), dtype=np.int32)
+        places = self._table[documents]
+        found = np.flatnonzero(places >= 0)
+        return places[found], found
+
+
+# As matching.members: below this many on either side, or one side this many times the other, binary searches.
+_FEW = 2048
+_FEW_AGAINST_MANY = 64
+
+
 def _add_scores(
-    documents: np.ndarray, counts: np.ndarray, weight: float, norms: np.ndarray, rows: np.ndarray, scores: np.ndarray
+    documents: np.ndarray, counts: np.ndarray, weight: float, norms: np.ndarray, places: _Places, scores: np.ndarray
 ) -> None:
-    """Add a word's BM25 term to the scores of the rows holding it (documents and rows both ascending)."""
+    """Add a word's BM25 term to the scores of the rows holding it (documents ascending)."""
     if not len(documents):
         return
-    if len(documents) <= len(rows):
-        places = np.searchsorted(rows, documents)
-        places[places >= len(rows)] = 0
-        found = rows[places] == documents
-        places, frequencies = places[found], counts[found].astype(np.float64)
-    else:
-        at = np.searchsorted(documents, rows)
-        at[at >= len(documents)] = 0
-        found = documents[at] == rows
-        places = np.flatnonzero(found)
-        frequencies = counts[at[found]].astype(np.float64)
-    scores[places] += weight * frequencies / (frequencies + norms[rows[places]])
+    at, found = places.of(documents)
+    frequencies = counts[found].astype(np.float64)
+    scores[at] += weight * frequencies / (frequencies + norms[places.rows[at]])
 
 
 def ordered_rows(
