@@ -257,6 +257,7 @@ def summarize(reports: int, done: dict) -> dict:
         add, remove = incremental["add"], incremental["remove"]
         figures.update(incremental_reports=incremental["added_reports"], incremental_add_s=add["seconds"],
                        incremental_add_peak_mb=add["peak_mb"], incremental_add_peak_pss_mb=add.get("peak_pss_mb"),
+                       incremental_add_peak_anonymous_mb=add.get("peak_anonymous_mb"),
                        incremental_remove_s=remove["seconds"])
         if build:
             figures.update(incremental_over_build=round(add["seconds"] / build["seconds"], 3),

@@ -12,6 +12,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 # Floor of each stage, lowest first: a module may import its own floor and the floors below, never above.
 FLOORS = {
     "indexer.report": 0,
+    "indexer.parent_watch": 0,
     "indexer.read": 1,
     "indexer.parse": 2,
     "indexer.pipeline": 3,

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from urllib.parse import quote, urlencode
 
+import numpy as np
 import pytest
 
 from indexer.cli import main
@@ -364,3 +365,16 @@ def test_malformed_queries_still_get_an_answer(client, query):
         page = client.get(url)
         assert page.status_code == 200
         assert "<script>" not in page.get_data(as_text=True)
+
+
+def test_concordance_rows_are_in_document_order_whether_marked_or_sorted(corpus_index, monkeypatch):
+    from indexer.research import occurrences
+    generator = np.random.default_rng(3)
+    live = corpus_index.live_rows
+    samples = [live, live[:1], generator.choice(live, size=len(live) // 3, replace=False)]
+    position = {row: place for place, row in enumerate(corpus_index.township_order.tolist())}
+    for rows in samples:
+        expected = sorted(rows.tolist(), key=position.__getitem__)
+        for share in (1, 10**9):  # sorted by their ranks, then marked and read off the order
+            monkeypatch.setattr(occurrences, "_FEW_ROWS_SHARE", share)
+            assert occurrences._in_document_order(corpus_index, rows).tolist() == expected

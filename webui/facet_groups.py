@@ -18,26 +18,37 @@ class TownshipGroup:
     townships: tuple[FacetValue, ...]
 
 
-def township_places(index: SearchIndex) -> dict[str, tuple[str, str]]:
-    """Each township's (province, county), as the index has them (cached per opened index)."""
-    places = index._cache.get("township_places")
-    if places is None:
-        table = index.table
-        # The first report row of each township code (codes are per report row), in report order.
-        codes, first = np.unique(table.townships.codes, return_index=True)
-        places = {}
-        for code, row in sorted(zip(codes.tolist(), first.tolist()), key=lambda item: item[1]):
-            township = table.townships.names[code]
-            if township:
-                places.setdefault(township, (table.provinces[row], table.counties[row]))
-        index._cache["township_places"] = places
-    return places
+@dataclass(frozen=True)
+class _TownshipRows:
+    """Each township name's code in the table, and per code its first report row (made once per opened index)."""
+
+    codes: dict[str, int]
+    first_rows: np.ndarray
+
+
+def township_place(index: SearchIndex, township: str) -> tuple[str, str]:
+    """A township's (province, county), as its first report in the index has them; ("", "") when unknown.
+
+    Only the townships a page shows are looked up: a national index has tens of thousands.
+    """
+    found = index._cache.get("township rows")
+    if found is None:
+        column = index.table.townships
+        first_rows = np.full(len(column.names), -1, dtype=np.int64)
+        codes, first = np.unique(column.codes, return_index=True)
+        first_rows[codes] = first
+        found = index._cache["township rows"] = _TownshipRows(
+            {name: code for code, name in enumerate(column.names) if name}, first_rows
+        )
+    code = found.codes.get(township)
+    row = int(found.first_rows[code]) if code is not None else -1
+    return (index.table.provinces[row], index.table.counties[row]) if row >= 0 else ("", "")
 
 
 def group_townships(values: tuple[FacetValue, ...]) -> list[TownshipGroup]:
     """Townships grouped by province and county, groups ordered by their largest count, as facets are."""
-    places = township_places(current_index())
+    index = current_index()
     groups: dict[tuple[str, str], list[FacetValue]] = {}
     for value in values:
-        groups.setdefault(places.get(value.value, ("", "")), []).append(value)
+        groups.setdefault(township_place(index, value.value), []).append(value)
     return [TownshipGroup(province, county, tuple(items)) for (province, county), items in groups.items()]

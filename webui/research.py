@@ -228,7 +228,8 @@ def _sidebar(wanted: ResearchRequest, query: str) -> SearchResult:
     """The facet counts beside a research view, as /search counts them for the same query and filters."""
     settings = current_app.config["FAZHI_SETTINGS"]
     return search(
-        current_index(), query, wanted.filters, per_page=1, facet_limit=settings.facet_size, match_words=wanted.match_words
+        current_index(), query, wanted.filters, facet_limit=settings.facet_size, match_words=wanted.match_words,
+        with_hits=False,
     )
 
 

@@ -14,7 +14,6 @@ heavy requests run at once on the whole server than the setting says.
 """
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import shutil
@@ -22,12 +21,12 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from indexer.parent_watch import end_with_parent
 from webui.settings import Settings
 
 # A process that ends sooner than this after its start counts as dying at start: the next one waits longer.
@@ -36,7 +35,6 @@ _FIRST_DELAY_SECONDS = 0.5
 _LONGEST_DELAY_SECONDS = 30.0
 # waitress gives requests under way 5 s to finish when a process is told to stop; after this it is killed.
 _STOP_SECONDS = 10.0
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass
@@ -150,7 +148,9 @@ def _serve_one(settings: Settings, listener: socket.socket, threads: int, slots_
         os.close(descriptor)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    _die_with_parent(parent)
+    # SIGTERM when the parent ends (waitress then closes its connections); now, if it already has.
+    if not end_with_parent(parent, signal.SIGTERM):
+        raise SystemExit(0)
     from webui import create_app
     from webui.heavy_work import share_heavy_slots
     from webui.server import create_server_on
@@ -163,23 +163,3 @@ def _serve_one(settings: Settings, listener: socket.socket, threads: int, slots_
 
 def _exit_on_signal(_signal_number: int, _frame: object) -> None:
     raise SystemExit(0)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have the system send SIGTERM to this process when its parent ends (a thread watches where prctl is missing)."""
-    watched = False
-    if sys.platform.startswith("linux"):
-        try:  # the C library is already loaded in this process; CDLL(None) finds prctl there
-            watched = ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent ended before the request above took effect
-        raise SystemExit(0)
-    if not watched:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os.kill(os.getpid(), signal.SIGTERM)

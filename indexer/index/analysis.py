@@ -245,14 +245,23 @@ def rank_analyzer() -> RankTokenizer:
     return RankTokenizer()
 
 
-def match_keys(folded: str) -> set[str]:
-    """Every pair of adjacent non-space characters in a folded text: the keys of the exact-match table.
+# The second character of a lone character's key: white space, which no pair of a run holds.
+LONE = " "
 
-    Pairs never straddle white space, so 枫桥\\n经验 gives 枫桥 and 经验 but not 桥经.
+
+def match_keys(folded: str) -> set[str]:
+    """Every pair of adjacent non-space characters in a folded text: the keys of the exact-match table; and a
+    character standing alone between spaces or line breaks, followed by LONE.
+
+    Pairs never straddle white space, so 枫桥\\n经验 gives 枫桥 and 经验 but not 桥经. Every character of a text is
+    then in a key (as a pair's first or second character, or alone), so the keys find single characters too.
     """
     keys: set[str] = set()
     for run in folded.split():
-        keys.update([run[index:index + 2] for index in range(len(run) - 1)])
+        if len(run) == 1:
+            keys.add(run + LONE)
+        else:
+            keys.update([run[index:index + 2] for index in range(len(run) - 1)])
     return keys
 
 

@@ -21,9 +21,13 @@ _MERGE_CHUNK = 4_000_000
 _COUNT_TYPE = np.uint16
 
 
+# A code point takes at most 21 bits.
+CHARACTER_BITS = 21
+
+
 def bigram_code(key: str) -> int:
     """A bigram as one integer (two code points of at most 21 bits), the order its postings are kept in."""
-    return (ord(key[0]) << 21) | ord(key[1])
+    return (ord(key[0]) << CHARACTER_BITS) | ord(key[1])
 
 
 @dataclass(frozen=True)

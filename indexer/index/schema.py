@@ -18,7 +18,7 @@ from whoosh.system import pack_uint
 from indexer.index.analysis import rank_analyzer
 
 # Bump when the table or the fields change: an index of another format is rebuilt, never misread.
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 POINTER_FILE = "CURRENT"
 TABLE_FILE = "passages.table"
 SIGNATURE_FILE = "signatures.npy"

@@ -29,7 +29,7 @@ from indexer.index.columns import (
     TextColumn,
     TupleColumn,
 )
-from indexer.index.postings import Merged, Packed, bigram_code
+from indexer.index.postings import CHARACTER_BITS, Merged, Packed, bigram_code
 from indexer.index.schema import INDEX_FORMAT, TABLE_COLUMNS, PassageTable
 
 _MAGIC = b"FZTABLE\x00"
@@ -77,6 +77,23 @@ class BigramPostings:
         """How many documents hold the bigram."""
         start, end = self._span(key)
         return end - start
+
+    def character_documents(self, character: str, documents: int) -> np.ndarray:
+        """The documents (ascending, below `documents`) whose match text holds the character: those under a key it
+        begins (its pairs, and its LONE key: one stretch of keys) or ends (keys found by their low bits)."""
+        code = ord(character)
+        first = np.searchsorted(self.keys, [code << CHARACTER_BITS, (code + 1) << CHARACTER_BITS])
+        ending = np.flatnonzero((self.keys & np.uint64((1 << CHARACTER_BITS) - 1)) == np.uint64(code))
+        starts = np.concatenate([self.starts[first[:1]], self.starts[ending]]).astype(np.int64)
+        ends = np.concatenate([self.starts[first[1:]], self.starts[ending + 1]]).astype(np.int64)
+        lengths = ends - starts
+        total = int(lengths.sum())
+        marked = np.zeros(documents, dtype=bool)
+        if total:
+            # Every posting of those keys at once: a position per entry, from each key's start.
+            positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            marked[self.documents_array[positions]] = True
+        return np.flatnonzero(marked)
 
     def packed(self) -> Packed:
         """All the postings, as a build merges them."""

@@ -6,14 +6,10 @@ the segments in file order and writes the runs' rows into the table column by co
 """
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import multiprocessing.pool
 import os
 import signal
-import sys
-import threading
-import time
 import uuid
 from array import array
 from collections.abc import Callable, Iterator
@@ -39,6 +35,7 @@ from indexer.index.postings import pack_bigrams, pack_words
 from indexer.index.schema import RANK_FIELDS, RUNS_FOLDER
 from indexer.index.report_store import save_report
 from indexer.index.run_table import save_run_table
+from indexer.parent_watch import end_with_parent
 from indexer.parse import Catalogue, fold_for_matching, names_by_kind
 from indexer.pipeline import parse_report
 from indexer.report import Report, SkippedFile, UnreadableDocument
@@ -381,37 +378,12 @@ _finished_files: SimpleQueue | None = None
 def _prepare_worker(finished: SimpleQueue, parent: int) -> None:
     # Ctrl-C is the main process's to handle: it stops the pool and removes the unfinished generation.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent(parent)
+    # Killed with the build process (kill -9 included), rather than parse on for nobody.
+    if not end_with_parent(parent, signal.SIGKILL):
+        os._exit(1)
     global _finished_files
     _finished_files = finished
     segmenter()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker as soon as the build process dies (kill -9 included), rather than parse on for nobody.
-
-    On Linux the kernel sends SIGKILL when the parent goes (prctl PR_SET_PDEATHSIG); elsewhere a thread watches
-    for the worker being handed to another parent. Either way a parent already gone means exit now.
-    """
-    watched = False
-    if sys.platform.startswith("linux"):
-        try:  # the C library is already loaded in this process; CDLL(None) finds prctl there
-            watched = ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:
-        os._exit(1)
-    if not watched:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
-
-
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 def _index_run_in_worker(task: Callable[..., IndexedRun], run: tuple[Source, ...]) -> IndexedRun:

@@ -65,12 +65,12 @@ from indexer.research.law_stats import (
     law_events,
 )
 from indexer.research.passage_arrays import passage_row_of, report_row_of
+from indexer.research.report_facts import deadlines
 from indexer.research.review import (
     FLAGS,
     MIN_PROBLEM_CHARS,
     ReportReview,
     Review,
-    deadlines,
     iter_reviews,
     report_review_to_json,
     required_parts,

@@ -259,17 +259,24 @@ def _figure(index: SearchIndex, one: _Found, query_text: str) -> Figure:
 def _by_report(index: SearchIndex, found: list[_Found]) -> tuple[ReportFigure, ...]:
     table = index.table
     best: dict[tuple[int, str], list[float]] = {}
-    for one in found:
-        best.setdefault((table.report_rows[one.row], one.unit), []).append(one.value)
+    report_rows = table.report_rows.array
+    for row, unit, value in zip(report_rows[[one.row for one in found]].tolist(), (one.unit for one in found),
+                                (one.value for one in found)):
+        best.setdefault((row, unit), []).append(value)
+    # Each report's fields read once (a report states several figures), not once per figure and sort comparison.
+    places = {
+        row: (table.report_ids[row], table.townships[row], table.counties[row], table.provinces[row], table.years[row])
+        for row in {row for row, _unit in best}
+    }
     return tuple(
         ReportFigure(
-            report_id=table.report_ids[report_row], township=table.townships[report_row],
-            county=table.counties[report_row], province=table.provinces[report_row], year=table.years[report_row],
-            unit=unit, value=max(values), statements=len(values),
+            report_id=places[report_row][0], township=places[report_row][1], county=places[report_row][2],
+            province=places[report_row][3], year=places[report_row][4], unit=unit, value=max(values),
+            statements=len(values),
         )
         for (report_row, unit), values in sorted(
-            best.items(), key=lambda item: (-(table.years[item[0][0]] or 0), table.counties[item[0][0]],
-                                            table.townships[item[0][0]], item[0][1]))
+            best.items(), key=lambda item: (-(places[item[0][0]][4] or 0), places[item[0][0]][2],
+                                            places[item[0][0]][1], item[0][1]))
     )
 
 

@@ -54,7 +54,7 @@ class OccurrencePlan:
     matched: MatchedRows
     phrases: tuple[str, ...]  # folded, longest first
     pattern: re.Pattern[str] | None
-    rows: list[int]
+    rows: np.ndarray  # ascending in document order (iter_rows reads them a chunk at a time)
     match_words: bool = False
 
 
@@ -90,7 +90,7 @@ def filtered_rows(index: SearchIndex, filters: SearchFilters) -> list[int]:
 def occurrences_in_order(index: SearchIndex, plan: OccurrencePlan, limit: WorkLimit) -> Iterator[Occurrence]:
     """The occurrences in document order, until the limit."""
     done = 0
-    for row in plan.rows:
+    for row in iter_rows(plan.rows):
         for occurrence in row_occurrences(index, plan, row):
             if not limit.allows(done):
                 return
@@ -117,7 +117,7 @@ def plan_occurrences(index: SearchIndex, query_text: str, filters: SearchFilters
     matched = match_rows(index, query_text, filters, match_words)
     phrases = _folded_phrases(matched.parsed)
     # A query of filters only (law:民法典) has no words to show in context.
-    rows = _in_document_order(index, matched.rows) if phrases else []
+    rows = _in_document_order(index, matched.rows) if phrases else np.zeros(0, dtype=np.int64)
     return OccurrencePlan(
         matched=matched,
         phrases=phrases,
@@ -135,7 +135,7 @@ def occurrence_counts(index: SearchIndex, plan: OccurrencePlan, limit: WorkLimit
     if not phrases:
         return counts
     if plan.match_words:
-        return _counted(rows, counts, limit, (len(_spans(index, plan, row)) for row in rows))
+        return _counted(rows, counts, limit, (len(_spans(index, plan, row)) for row in iter_rows(rows)))
     if len(phrases) == 1:
         phrase = phrases[0]
         found = (text.count(phrase, start) for text, start in match_texts(index, rows))
@@ -145,7 +145,7 @@ def occurrence_counts(index: SearchIndex, plan: OccurrencePlan, limit: WorkLimit
     return _counted(rows, counts, limit, found)
 
 
-def _counted(rows: list[int], counts: list[int], limit: WorkLimit, found: Iterator[int]) -> list[int]:
+def _counted(rows: np.ndarray, counts: list[int], limit: WorkLimit, found: Iterator[int]) -> list[int]:
     """Each row's count from `found`, rows past the limit counted as none."""
     done = 0
     for position, count in zip(range(len(rows)), found):
@@ -185,22 +185,42 @@ def context_bounds(text: str, start: int, end: int, floor: int, context_chars: i
     return left, right
 
 
-def _in_document_order(index: SearchIndex, rows) -> list[int]:
+def _in_document_order(index: SearchIndex, rows) -> np.ndarray:
     """Rows as search's township order lists them: townships alphabetically, newer years first, passages in reading order."""
+    rows = np.asarray(rows, dtype=np.int64)
+    order = index.township_order
+    if len(rows) * _FEW_ROWS_SHARE >= len(order):
+        # Many rows: marked, then read off the order (a pass over it), instead of sorted by their ranks in it.
+        marked = np.zeros(len(index.live), dtype=bool)
+        marked[rows] = True
+        return order[marked[order]].astype(np.int64)
+
     def compute() -> np.ndarray:
         ranks = np.zeros(index.table.document_count, dtype=np.int64)
-        ranks[index.township_order] = np.arange(len(index.township_order))
+        ranks[order] = np.arange(len(order))
         return ranks
     ranks = cached(index, "concordance document ranks", compute)
-    rows = np.asarray(rows, dtype=np.int64)
-    return rows[np.argsort(ranks[rows], kind="stable")].tolist()
+    return rows[np.argsort(ranks[rows], kind="stable")]
+
+
+# Rows are put in document order by marking when they are at least this share (1 / N) of the live documents.
+_FEW_ROWS_SHARE = 16
+
+
+def iter_rows(rows: np.ndarray) -> Iterator[int]:
+    """The rows as Python integers, converted a chunk at a time (a loop that stops early converts no more)."""
+    for first in range(0, len(rows), _ROWS_CHUNK):
+        yield from rows[first:first + _ROWS_CHUNK].tolist()
+
+
+_ROWS_CHUNK = 4096
 
 
 def document_page(index: SearchIndex, plan: OccurrencePlan, counts: list[int], first: int, per_page: int) -> list[Occurrence]:
     """The occurrences numbered first … first + per_page in document order, reading only the rows that hold them."""
     chosen: list[Occurrence] = []
     seen = 0
-    for row, count in zip(plan.rows, counts):
+    for row, count in zip(iter_rows(plan.rows), counts):
         if seen + count > first:
             chosen.extend(row_occurrences(index, plan, row)[max(first - seen, 0):])
             if len(chosen) >= per_page:
@@ -266,7 +286,7 @@ def sort_keys(index: SearchIndex, plan: OccurrencePlan, sort: str, limit: WorkLi
             ]
 
     keyed = SortKeys(keys=[], owners=[], ordinals=[], counts=[])
-    for row, (text, start) in zip(plan.rows, match_texts(index, plan.rows)):
+    for row, (text, start) in zip(iter_rows(plan.rows), match_texts(index, plan.rows)):
         if not limit.allows(len(keyed.keys)):
             # Rows past the limit count as none.
             keyed.counts.extend([0] * (len(plan.rows) - len(keyed.counts)))

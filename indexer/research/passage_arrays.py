@@ -56,7 +56,7 @@ def report_passages(index: SearchIndex) -> ReportPassages:
     return cached(index, "live passages by report", compute)
 
 
-def match_texts(index: SearchIndex, rows: list[int]) -> Iterator[tuple[str, int]]:
+def match_texts(index: SearchIndex, rows: np.ndarray | list[int]) -> Iterator[tuple[str, int]]:
     """Each row's match text and where its passage text starts in it (after the heading path and its line break),
     read straight from the mapped bytes, a chunk of rows at a time (a column's own reads check every row)."""
     column = index.table.match_texts

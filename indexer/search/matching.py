@@ -53,8 +53,15 @@ def _phrase_rows(index: SearchIndex, folded: str, within: np.ndarray | None = No
     texts = index.table.match_texts
     keys = phrase_keys(folded)
     if not keys:
-        # Single characters have no bigram of their own to look up.
-        return texts.rows_containing(index.live_rows if within is None else within, folded)
+        # Single characters (法, or 法 治): the documents holding each of them, from the keys it begins or ends.
+        characters = set(folded.split())
+        candidates = within
+        for character in sorted(characters):
+            found = index.postings.character_documents(character, len(index.live))
+            candidates = found if candidates is None else _intersection(candidates, found, len(index.live))
+        if candidates is None:
+            candidates = index.live_rows
+        return candidates if folded in characters else texts.rows_containing(candidates, folded)
     by_count = sorted(keys, key=index.postings.count)
     if within is None:
         candidates = index.postings.documents(by_count[0]).astype(np.int64)

@@ -94,13 +94,15 @@ def search(
     snippet_length: int = 160,
     hide_boilerplate: bool = False,
     match_words: bool = False,
+    with_hits: bool = True,
 ) -> SearchResult:
     """One page of passages matching the query and filters, best first, with facet counts over all matches.
 
     An empty query browses. Facet lists hold the `facet_limit` most frequent values (all when None)
     plus any value the filters select. `hide_boilerplate` leaves out passages with near-copies in
     BOILERPLATE_REPORTS or more other reports. `match_words` keeps only passages holding a phrase of every
-    group as whole words, before facets and totals are counted, so they agree with the hits.
+    group as whole words, before facets and totals are counted, so they agree with the hits. Without `with_hits`,
+    only the counts: no passage is scored or read (the facets beside a research view).
     """
     parsed = parse_query(query_text)
     groups = folded_groups(parsed)
@@ -117,15 +119,17 @@ def search(
     hit_rows, rows_by_facet = apply_filters(index, matched, combined)
     report_sets: dict[int, set[int]] = {}
     facets = {name: facet_values(index, name, rows_by_facet[name], combined, facet_limit, report_sets) for name in FACETS}
-    searcher = index.searcher()
-    scores = bm25_scores(index, searcher, parsed.phrases, hit_rows)
-    first = (page - 1) * per_page
-    crosses_words = _crossing_test(index, groups, match_words)
-    page_rows = ordered_rows(index, hit_rows, scores, sort, first + per_page, crosses_words)[first:]
-    hits = tuple(
-        _hit(index, row, searcher.stored_fields(row), scores, parsed.phrases, snippet_length, crosses_words)
-        for row in page_rows
-    )
+    hits: tuple[SearchHit, ...] = ()
+    if with_hits:
+        searcher = index.searcher()
+        scores = bm25_scores(index, searcher, parsed.phrases, hit_rows)
+        first = (page - 1) * per_page
+        crosses_words = _crossing_test(index, groups, match_words)
+        page_rows = ordered_rows(index, hit_rows, scores, sort, first + per_page, crosses_words)[first:]
+        hits = tuple(
+            _hit(index, row, searcher.stored_fields(row), scores, parsed.phrases, snippet_length, crosses_words)
+            for row in page_rows
+        )
     return SearchResult(
         query=query_text,
         filters=combined,
