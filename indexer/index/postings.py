@@ -9,7 +9,7 @@ key range by key range, so no step holds more than a slice of the corpus's posti
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,14 @@ class Packed:
     documents: np.ndarray  # uint32
     counts: np.ndarray | None = None
     words: list[str] | None = None  # the word of each key number, for word postings
+    # Documents to leave out when merged (a flag per document number), and per key how many postings it then keeps
+    # (see without_documents); None when every posting is kept.
+    removed: np.ndarray | None = None
+    kept: np.ndarray | None = None
+
+    def kept_per_key(self) -> np.ndarray:
+        """How many postings each key keeps."""
+        return np.diff(self.starts) if self.kept is None else self.kept
 
     def save(self, folder: Path, name: str) -> None:
         for part in ("keys", "starts", "documents", "counts"):
@@ -100,15 +108,26 @@ def pack_words(postings: Mapping[str, tuple[Sequence[int], Sequence[float]]]) ->
 
 
 def without_documents(packed: Packed, removed: np.ndarray) -> Packed:
-    """The postings with the documents flagged in `removed` (a flag per document number) left out."""
+    """The postings with the documents flagged in `removed` (a flag per document number) left out when merged.
+
+    Nothing is copied: the postings stay mapped, and only how many each key keeps is counted here, a chunk of
+    postings at a time (copying the kept ones of a national index at once held gigabytes).
+    """
     if not removed.any():
         return packed
-    keep = ~removed[packed.documents]
-    kept_per_key = np.add.reduceat(keep.astype(np.int64), packed.starts[:-1]) if len(packed.documents) else np.zeros(len(packed.keys), np.int64)
-    # reduceat gives the value at the start for an empty key: an empty key keeps nothing.
-    kept_per_key[np.diff(packed.starts) == 0] = 0
-    counts = packed.counts[keep] if packed.counts is not None else None
-    return Packed(packed.keys, _starts(kept_per_key), packed.documents[keep], counts, packed.words)
+    starts = np.asarray(packed.starts, dtype=np.int64)
+    size = len(packed.documents)
+    # Kept postings before each key's start: a running count over chunks, read at the starts in each chunk.
+    before = np.zeros(len(starts), dtype=np.int64)
+    total = 0
+    for first in range(0, size, _MERGE_CHUNK):
+        kept = np.cumsum(~removed[packed.documents[first:first + _MERGE_CHUNK]], dtype=np.int64)
+        low, high = np.searchsorted(starts, [first, first + len(kept)], side="left")
+        inside = starts[low:high] - first
+        before[low:high] = total + np.where(inside > 0, kept[np.maximum(inside - 1, 0)], 0)
+        total += int(kept[-1])
+    before[starts >= size] = total
+    return replace(packed, removed=removed, kept=np.diff(before))
 
 
 @dataclass(frozen=True)
@@ -132,14 +151,14 @@ def merge_parts(parts: list[tuple[Packed, int]]) -> Merged:
         words = sorted(set().union(*(part.words for part, _base in parts)))
         number = {word: position for position, word in enumerate(words)}
         parts = [
-            (Packed(np.fromiter(map(number.__getitem__, part.words), dtype=np.uint64, count=len(part.words)),
-                    part.starts, part.documents, part.counts, None), base)
+            (replace(part, keys=np.fromiter(map(number.__getitem__, part.words), dtype=np.uint64, count=len(part.words)),
+                     words=None), base)
             for part, base in parts
         ]
     all_keys = np.unique(np.concatenate([part.keys for part, _base in parts])) if parts else np.zeros(0, np.uint64)
     totals = np.zeros(len(all_keys), dtype=np.int64)
     for part, _base in parts:
-        totals[np.searchsorted(all_keys, part.keys)] += np.diff(part.starts)
+        totals[np.searchsorted(all_keys, part.keys)] += part.kept_per_key()
     starts = _starts(totals)
     return Merged(all_keys, starts, words, _merged_pieces(parts, all_keys, starts))
 
@@ -165,17 +184,22 @@ def _merged_pieces(
             end = int(np.searchsorted(part.keys, high, side="right"))
             if begin >= end:
                 continue
-            lengths = np.diff(part.starts[begin:end + 1])
+            lengths = part.kept_per_key()[begin:end]
             targets = filled[np.searchsorted(all_keys[first:last], part.keys[begin:end])]
-            source_start = int(part.starts[begin])
-            total = int(lengths.sum())
-            if not total:
+            source_start, source_end = int(part.starts[begin]), int(part.starts[end])
+            if not int(lengths.sum()):
                 continue
+            found = part.documents[source_start:source_end]
+            found_counts = part.counts[source_start:source_end] if counts is not None else None
+            if part.removed is not None:
+                keep = ~part.removed[found]
+                found = found[keep]
+                found_counts = found_counts[keep] if found_counts is not None else None
             # Each posting's place: its key's next free place plus its rank among the key's postings here.
-            offsets = np.repeat(targets - (part.starts[begin:end] - source_start), lengths) + np.arange(total)
-            documents[offsets] = part.documents[source_start:source_start + total] + np.uint32(base)
+            offsets = np.repeat(targets - (np.cumsum(lengths) - lengths), lengths) + np.arange(len(found))
+            documents[offsets] = found + np.uint32(base)
             if counts is not None:
-                counts[offsets] = part.counts[source_start:source_start + total]
+                counts[offsets] = found_counts
             filled[np.searchsorted(all_keys[first:last], part.keys[begin:end])] += lengths
         yield documents, counts
         first = last
