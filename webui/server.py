@@ -40,7 +40,7 @@ def create_server(app: Flask, host: str, port: int, threads: int):
     """A waitress server listening on host:port (call its run()); raises PortUnavailable with a sentence."""
     logging.basicConfig()  # waitress reports queue build-up and failed requests through logging
     try:
-        return waitress.create_server(app, host=host, port=port, threads=threads, ident="fazhi-search")
+        return waitress.create_server(app, host=host, port=port, threads=threads, ident="fazhi-search", **_LOOP)
     except OSError as error:
         raise PortUnavailable(_sentence(host, port, error)) from None
 
@@ -69,7 +69,13 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def create_server_on(app: Flask, listener: socket.socket, threads: int):
     """A waitress server accepting connections on a socket already listening (call its run())."""
     logging.basicConfig()
-    return waitress.create_server(app, sockets=[listener], threads=threads, ident="fazhi-search", backlog=_BACKLOG)
+    return waitress.create_server(app, sockets=[listener], threads=threads, ident="fazhi-search", backlog=_BACKLOG, **_LOOP)
+
+
+# waitress watches its sockets with poll(), not select(): select() takes no descriptor above 1024, and a national
+# index keeps hundreds of segment files open per searcher thread, so a connection's socket is numbered past it (a
+# serving process at 200,000 reports died under load with "filedescriptor out of range in select()").
+_LOOP = {"asyncore_use_poll": True}
 
 
 def _sentence(host: str, port: int, error: OSError) -> str:
