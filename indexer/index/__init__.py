@@ -4,7 +4,7 @@ bigram postings, near-duplicate groups, the stored reports), switched in only wh
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from indexer.index.columns import CodedColumn, Column, NumberColumn, TextColumn, TupleColumn
+from indexer.index.columns import CodedColumn, Column, NumberColumn, TextColumn, TupleColumn, stretch_positions
 from indexer.index.analysis import count_rank_words, is_boundary, phrase_keys, segmenter
 from indexer.index.duplicates import (
     BOILERPLATE_REPORTS,
@@ -61,7 +61,7 @@ __all__ = [
     "BOILERPLATE_REPORTS", "FACETS", "K1", "SEARCH_ARRAYS_FOLDER", "read_search_arrays", "HEADING_BOOST", "NO_GROUP", "SHINGLE_CHARACTERS", "SIGNATURE_BINS",
     "SIMILARITY_THRESHOLD", "STORE_FOLDER", "BigramPostings", "WordPostings", "BuildError", "BuildLocked", "BuildProgress",
     "BuildSummary", "CodedColumn", "Column", "NumberColumn", "PassageTable", "TextColumn", "TupleColumn", "ReportWarnings", "VIEW_ARRAYS", "SkippedFile", "build_index", "comparable_text",
-    "compute_view_arrays", "heading_part_bits", "utf8_lengths",
+    "compute_view_arrays", "heading_part_bits", "stretch_positions", "utf8_lengths",
     "count_other_reports", "count_rank_words", "current_generation", "hold_for_reading", "is_boundary", "is_safe_report_id",
     "load_report", "load_report_metadata", "passage_signature", "phrase_keys", "read_passage_table",
     "report_warnings", "segmenter", "stop_reading",

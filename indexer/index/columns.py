@@ -176,3 +176,10 @@ class TupleColumn(Column[tuple]):
     def rows_of_codes(self) -> np.ndarray:
         """The row of each entry of `codes` (a row cited twice appears twice), for counting over many rows at once."""
         return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.offsets))
+
+
+def stretch_positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every position of the stretches [starts[i], starts[i] + lengths[i]), stretch after stretch, made at once: the
+    entries of many rows (or keys) of offset-indexed arrays gathered without a loop."""
+    starts, lengths = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))

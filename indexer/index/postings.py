@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.index.analysis import match_keys
+from indexer.index.columns import stretch_positions
 
 # Postings of this many entries at most are gathered at once while merging (about 50 MB of arrays).
 _MERGE_CHUNK = 4_000_000
@@ -196,7 +197,7 @@ def _merged_pieces(
                 found = found[keep]
                 found_counts = found_counts[keep] if found_counts is not None else None
             # Each posting's place: its key's next free place plus its rank among the key's postings here.
-            offsets = np.repeat(targets - (np.cumsum(lengths) - lengths), lengths) + np.arange(len(found))
+            offsets = stretch_positions(targets, lengths)
             documents[offsets] = found + np.uint32(base)
             if counts is not None:
                 counts[offsets] = found_counts

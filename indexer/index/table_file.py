@@ -28,6 +28,7 @@ from indexer.index.columns import (
     NumberColumn,
     TextColumn,
     TupleColumn,
+    stretch_positions,
 )
 from indexer.index.postings import CHARACTER_BITS, Merged, Packed, bigram_code
 from indexer.index.schema import INDEX_FORMAT, TABLE_COLUMNS, PassageTable
@@ -86,13 +87,9 @@ class BigramPostings:
         ending = np.flatnonzero((self.keys & np.uint64((1 << CHARACTER_BITS) - 1)) == np.uint64(code))
         starts = np.concatenate([self.starts[first[:1]], self.starts[ending]]).astype(np.int64)
         ends = np.concatenate([self.starts[first[1:]], self.starts[ending + 1]]).astype(np.int64)
-        lengths = ends - starts
-        total = int(lengths.sum())
         marked = np.zeros(documents, dtype=bool)
-        if total:
-            # Every posting of those keys at once: a position per entry, from each key's start.
-            positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            marked[self.documents_array[positions]] = True
+        # Every posting of those keys at once.
+        marked[self.documents_array[stretch_positions(starts, ends - starts)]] = True
         return np.flatnonzero(marked)
 
     def packed(self) -> Packed:

@@ -18,6 +18,7 @@ import numpy as np
 from indexer.parse import required_parts, subsection_parts
 from indexer.research.occurrences import filtered_rows
 from indexer.research.passage_arrays import (
+    ReportPassages,
     cached,
     heading_parts,
     live_reports_by,
@@ -77,14 +78,13 @@ def is_on_time(date: str, year: int | None) -> bool | None:
 @dataclass(frozen=True)
 class _PartPassages:
     """Where one part is in every report: per report row, the level it was found at (0 not found, then
-    _SECTION, _SUBSECTION), and the passages that hold it, grouped by report (`rows[starts[r]:starts[r + 1]]`)."""
+    _SECTION, _SUBSECTION), and the passages that hold it, grouped by report."""
 
     levels: np.ndarray
-    rows: np.ndarray
-    starts: np.ndarray
+    passages: ReportPassages
 
     def of(self, report_row: int) -> list[int]:
-        return self.rows[self.starts[report_row]:self.starts[report_row + 1]].tolist()
+        return self.passages.of(report_row).tolist()
 
 
 _SECTION, _SUBSECTION = 1, 2
@@ -165,7 +165,7 @@ def _compute_facts(index: SearchIndex) -> CorpusFacts:
         chosen = in_section | in_subsection
         levels = np.where(has_section, _SECTION, np.where(has_subsection, _SUBSECTION, 0)).astype(np.int8)
         starts = np.searchsorted(owners[chosen], np.arange(index.report_count + 1))
-        parts[part.key] = _PartPassages(levels, live[chosen], starts)
+        parts[part.key] = _PartPassages(levels, ReportPassages(live[chosen], starts))
         if part.is_required:
             missing |= levels == 0
     characters, copied = report_characters(index)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.index import FACETS
+from indexer.index import FACETS, stretch_positions
 from indexer.parse import SECTION_LABELS, fold_for_matching
 from indexer.search.matching import members
 from indexer.search.opened_index import SearchIndex
@@ -171,8 +171,7 @@ def _facet_counts(
         citing = lengths > 0
         starts, lengths = starts[citing], lengths[citing]
         # Every citation of the rows: the positions between each row's offsets, gathered at once.
-        total = int(lengths.sum())
-        pairs = citations.pairs[np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)]
+        pairs = citations.pairs[stretch_positions(starts, lengths)]
         counts = np.bincount(citations.pair_laws[pairs], minlength=len(names))
         # Distinct pairs by a sort (numpy's unique hashes, ten times slower here). The pairs come in document order
         # and are numbered report by report, so they are runs a stable sort (timsort) merges: half a radix sort's time.
@@ -215,8 +214,7 @@ def _citations(index: SearchIndex) -> _Citations:
     key = ("citations",)
     if key not in index._cache:
         laws = index.table.laws
-        offsets = np.asarray(laws.offsets)
-        documents = np.repeat(np.arange(len(offsets) - 1, dtype=np.int32), np.diff(offsets))
+        documents = laws.rows_of_codes().astype(np.int32)
         size = max(len(laws.names), 1)
         pairs, numbers = np.unique(np.asarray(index.report_rows)[documents].astype(np.int64) * size + laws.codes,
                                    return_inverse=True)

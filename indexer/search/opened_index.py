@@ -159,7 +159,7 @@ class SearchIndex:
             return self._searchers.opened[0]
 
     def close(self) -> None:
-        """Close the searchers of every thread and their files."""
+        """Close the searcher and its files."""
         with self._searchers.lock:
             if self._searchers.closed:
                 return

@@ -11,7 +11,7 @@ import numpy as np
 
 from indexer.index import HEADING_BOOST, count_rank_words
 from indexer.parse import fold_for_matching
-from indexer.search.opened_index import K1, SearchIndex, SharedSearcher
+from indexer.search.opened_index import K1, SearchIndex
 
 
 
@@ -33,7 +33,7 @@ class Scores:
         return bool(len(self.rows))
 
 
-def bm25_scores(index: SearchIndex, searcher: SharedSearcher, phrases: tuple[str, ...], rows: np.ndarray) -> Scores | None:
+def bm25_scores(index: SearchIndex, phrases: tuple[str, ...], rows: np.ndarray) -> Scores | None:
     """BM25F of each row over the jieba words of the query phrases, words in the heading path boosted (None
     without phrases: browsing has no scores).
 

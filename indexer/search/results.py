@@ -122,7 +122,7 @@ def search(
     hits: tuple[SearchHit, ...] = ()
     if with_hits:
         searcher = index.searcher()
-        scores = bm25_scores(index, searcher, parsed.phrases, hit_rows)
+        scores = bm25_scores(index, parsed.phrases, hit_rows)
         first = (page - 1) * per_page
         crosses_words = _crossing_test(index, groups, match_words)
         page_rows = ordered_rows(index, hit_rows, scores, sort, first + per_page, crosses_words)[first:]
@@ -165,7 +165,7 @@ def export_passages(
         matched = whole_word_rows(index, matched, groups)
     hit_rows, _ = apply_filters(index, matched, parsed.filters.combined(filters))
     searcher = index.searcher()
-    scores = bm25_scores(index, searcher, parsed.phrases, hit_rows)
+    scores = bm25_scores(index, parsed.phrases, hit_rows)
     crosses_words = _crossing_test(index, groups, match_words)
     for row in ordered_rows(index, hit_rows, scores, sort, None, crosses_words):
         stored = searcher.stored_fields(row)
