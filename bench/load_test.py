@@ -125,8 +125,8 @@ def wait_until_serving(host: str, port: int, seconds: float = 600) -> None:
 
 
 def print_server_memory(server_pid: int) -> None:
-    """Each process of the server with its command line's end, and RSS / PSS / USS in MB; then the sums."""
-    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+    """Each process of the server with its command line's end, and RSS / PSS / USS / anonymous in MB; then the sums."""
+    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "anonymous": 0.0}
     roles = {}
     for pid in process_tree(server_pid):
         try:
@@ -141,10 +141,10 @@ def print_server_memory(server_pid: int) -> None:
         memory = memory_megabytes(pid)
         if not memory:
             continue
-        print(f"  pid {pid:>7} {role:<15} RSS {memory['rss']:7.1f}  PSS {memory['pss']:7.1f}  USS {memory['uss']:7.1f} MB")
+        print(f"  pid {pid:>7} {role:<15} RSS {memory['rss']:7.1f}  PSS {memory['pss']:7.1f}  USS {memory['uss']:7.1f}  anon. {memory['anonymous']:7.1f} MB")
         for key in totals:
             totals[key] += memory[key]
-    print(f"  {'server in all':<27} RSS {totals['rss']:7.1f}  PSS {totals['pss']:7.1f}  USS {totals['uss']:7.1f} MB")
+    print(f"  {'server in all':<27} RSS {totals['rss']:7.1f}  PSS {totals['pss']:7.1f}  USS {totals['uss']:7.1f}  anon. {totals['anonymous']:7.1f} MB")
 
 
 def main() -> None:

@@ -58,9 +58,11 @@ def process_tree(root_pid: int) -> list[int]:
 
 
 def memory_megabytes(pid: int) -> dict[str, float]:
-    """A process's resident (RSS), proportional (PSS: shared pages divided among their users) and unique (USS: its
-    private pages) memory in MB, from /proc/PID/smaps_rollup; empty once it is gone. Pages of a file two processes
-    map count in full in each one's RSS, but once in the sum of their PSS."""
+    """A process's resident (RSS), proportional (PSS: shared pages divided among their users), unique (USS: its
+    private pages) and anonymous (heap, not backed by a file) memory in MB, from /proc/PID/smaps_rollup; empty once
+    it is gone. Pages of a file two processes map count in full in each one's RSS, but once in the sum of their PSS;
+    a page of the index only this process has read so far counts in its USS, though the system may drop it at any
+    time: anonymous memory is what the process alone holds and cannot give back."""
     try:
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
@@ -70,6 +72,7 @@ def memory_megabytes(pid: int) -> dict[str, float]:
         "rss": fields.get("Rss", 0) / 1024,
         "pss": fields.get("Pss", 0) / 1024,
         "uss": (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024,
+        "anonymous": fields.get("Anonymous", 0) / 1024,
     }
 
 

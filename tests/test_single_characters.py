@@ -63,3 +63,20 @@ def test_a_quoted_phrase_of_lone_characters_is_tested_as_written(lone_index):
     assert search(lone_index, '"注 乙"').total == 1
     assert search(lone_index, '"乙 注"').total == 0
     assert search(lone_index, '"甲 标"').total == 0  # a line break, not a space, stands between them
+
+
+
+@pytest.mark.parametrize("batch", [1, 7, 1 << 21])
+def test_a_character_s_keys_gathered_in_batches_find_what_a_substring_test_finds(lone_index, monkeypatch, batch):
+    # The keys a character ends are gathered a batch of postings at a time (bounded scratch memory); any batch
+    # size, down to one posting, marks the documents whose match text holds the character.
+    from indexer.index import table_file
+
+    monkeypatch.setattr(table_file, "_POSITIONS_AT_ONCE", batch)
+    texts = lone_index.table.match_texts
+    live = lone_index.live_rows.tolist()
+    for character in "法治镇。7甲":
+        expected = [row for row in live if character in texts[row]]
+        found = lone_index.postings.character_documents(character, len(lone_index.live))
+        assert [row for row in found.tolist() if lone_index.live[row]] == expected, character
+    assert len([row for row in live if "法" in texts[row]]) > 1

@@ -81,20 +81,31 @@ class BigramPostings:
 
     def character_documents(self, character: str, documents: int) -> np.ndarray:
         """The documents (ascending, below `documents`) whose match text holds the character: those under a key it
-        begins (its pairs, and its LONE key: one stretch of keys) or ends (keys found by their low bits)."""
+        begins (its pairs, and its LONE key: one stretch of keys, so one slice of the postings) or ends (keys found
+        by their low bits, each a stretch of its own)."""
         code = ord(character)
-        first = np.searchsorted(self.keys, [code << CHARACTER_BITS, (code + 1) << CHARACTER_BITS])
-        ending = np.flatnonzero((self.keys & np.uint64((1 << CHARACTER_BITS) - 1)) == np.uint64(code))
-        starts = np.concatenate([self.starts[first[:1]], self.starts[ending]]).astype(np.int64)
-        ends = np.concatenate([self.starts[first[1:]], self.starts[ending + 1]]).astype(np.int64)
+        first, last = np.searchsorted(self.keys, [code << CHARACTER_BITS, (code + 1) << CHARACTER_BITS]).tolist()
         marked = np.zeros(documents, dtype=bool)
-        # Every posting of those keys at once.
-        marked[self.documents_array[stretch_positions(starts, ends - starts)]] = True
+        marked[self.documents_array[int(self.starts[first]):int(self.starts[last])]] = True
+        ending = np.flatnonzero((self.keys & np.uint64((1 << CHARACTER_BITS) - 1)) == np.uint64(code))
+        starts, ends = self.starts[ending].astype(np.int64), self.starts[ending + 1].astype(np.int64)
+        # A common character ends tens of thousands of keys with tens of millions of postings in all: their
+        # positions are made a batch of keys at a time, so the scratch memory stays near _POSITIONS_AT_ONCE.
+        reach = np.cumsum(ends - starts)
+        batch_ends = np.searchsorted(reach, np.arange(_POSITIONS_AT_ONCE, int(reach[-1]) if len(reach) else 0,
+                                                       _POSITIONS_AT_ONCE), side="right")
+        for begin, end in zip([0, *batch_ends.tolist()], [*batch_ends.tolist(), len(ending)]):
+            if end > begin:
+                marked[self.documents_array[stretch_positions(starts[begin:end], ends[begin:end] - starts[begin:end])]] = True
         return np.flatnonzero(marked)
 
     def packed(self) -> Packed:
         """All the postings, as a build merges them."""
         return Packed(self.keys, self.starts, self.documents_array)
+
+
+# Postings positions made at once when a character's keys are gathered (8 bytes each, and as many documents).
+_POSITIONS_AT_ONCE = 1 << 21
 
 
 class WordPostings:
