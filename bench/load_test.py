@@ -124,9 +124,8 @@ def wait_until_serving(host: str, port: int, seconds: float = 600) -> None:
     raise SystemExit(f"Nothing answered at {host}:{port} within {seconds:.0f} s; is `fazhi serve` running?")
 
 
-def print_server_memory(server_pid: int) -> None:
-    """Each process of the server with its command line's end, and RSS / PSS / USS / anonymous in MB; then the sums."""
-    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "anonymous": 0.0}
+def server_memory(server_pid: int) -> list[dict]:
+    """Each process of the server: pid, role (supervisor, serving, heavy or helper) and RSS / PSS / USS / anonymous MB."""
     roles = {}
     for pid in process_tree(server_pid):
         try:
@@ -137,14 +136,73 @@ def print_server_memory(server_pid: int) -> None:
         roles[pid] = "heavy or helper" if "multiprocessing" in command else "serving"
     if list(roles.values()).count("serving") > 1:
         roles[server_pid] = "supervisor"
+    found = []
     for pid, role in roles.items():
         memory = memory_megabytes(pid)
-        if not memory:
-            continue
-        print(f"  pid {pid:>7} {role:<15} RSS {memory['rss']:7.1f}  PSS {memory['pss']:7.1f}  USS {memory['uss']:7.1f}  anon. {memory['anonymous']:7.1f} MB")
+        if memory:
+            found.append({"pid": pid, "role": role, **{key: round(value, 1) for key, value in memory.items()}})
+    return found
+
+
+def print_server_memory(processes: list[dict]) -> None:
+    """Each process's RSS / PSS / USS / anonymous memory in MB; then the sums."""
+    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "anonymous": 0.0}
+    for memory in processes:
+        print(f"  pid {memory['pid']:>7} {memory['role']:<15} RSS {memory['rss']:7.1f}  PSS {memory['pss']:7.1f}  "
+              f"USS {memory['uss']:7.1f}  anon. {memory['anonymous']:7.1f} MB")
         for key in totals:
             totals[key] += memory[key]
-    print(f"  {'server in all':<27} RSS {totals['rss']:7.1f}  PSS {totals['pss']:7.1f}  USS {totals['uss']:7.1f}  anon. {totals['anonymous']:7.1f} MB")
+    print(f"  {'server in all':<27} RSS {totals['rss']:7.1f}  PSS {totals['pss']:7.1f}  USS {totals['uss']:7.1f}  "
+          f"anon. {totals['anonymous']:7.1f} MB")
+
+
+def run_load(url: str, queries: list[str], clients: int, seconds: float, think: float = 0.0, heavy: int = 0,
+             server_pid: int | None = None) -> dict:
+    """Run the clients against the server at `url` (loopback only) for `seconds`; -> requests, requests/s, refused,
+    errors, p50/p95 per kind and overall (ms), and with `server_pid` its processes' memory at the end."""
+    address = urlsplit(url)
+    if address.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("The load test only targets this machine's loopback address (127.0.0.1 or localhost).")
+    queries = [line for line in queries if ":" not in line]
+    wait_until_serving(address.hostname, address.port or 80)
+    deadline = time.monotonic() + seconds
+    searching = [Client(address.hostname, address.port or 80, queries, deadline, seed, think) for seed in range(clients)]
+    everyone = searching + [
+        HeavyClient(address.hostname, address.port or 80, queries, deadline, 1000 + seed) for seed in range(heavy)
+    ]
+    started = time.perf_counter()
+    for client in everyone:
+        client.start()
+    for client in everyone:
+        client.join(seconds + 60)
+    elapsed = time.perf_counter() - started
+    timings = [item for client in everyone for item in client.timings]
+    errors = [item for client in everyone for item in client.errors]
+    kinds = {}
+    for kind in sorted({kind for kind, _ in timings}) + ["all"]:
+        values = [ms for item_kind, ms in timings if kind in ("all", item_kind)]
+        if values:
+            kinds[kind] = {"n": len(values), "p50_ms": round(percentile(values, 0.5), 1),
+                           "p95_ms": round(percentile(values, 0.95), 1)}
+    return {
+        "clients": clients, "heavy": heavy, "seconds": round(elapsed, 1), "requests": len(timings),
+        "requests_per_s": round(len(timings) / elapsed, 1), "busy": sum(client.busy for client in everyone),
+        "errors": len(errors), "error_examples": errors[:10], "kinds": kinds,
+        "memory": server_memory(server_pid) if server_pid else [],
+    }
+
+
+def print_load(result: dict) -> None:
+    print(
+        f"{result['clients']} clients + {result['heavy']} heavy, {result['seconds']:.1f} s: {result['requests']} requests, "
+        f"{result['requests_per_s']:.1f} requests/s, {result['busy']} heavy refused as busy, {result['errors']} errors"
+    )
+    for kind, figures in result["kinds"].items():
+        print(f"  {kind:<16} n={figures['n']:5d}  p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms")
+    if result["memory"]:
+        print_server_memory(result["memory"])
+    for error in result["error_examples"]:
+        print("  error:", error)
 
 
 def main() -> None:
@@ -157,42 +215,11 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=None, help="queries file (default: the shared workload's)")
     parser.add_argument("--server-pid", type=int, default=None, help="pid of `fazhi serve`, to print its processes' memory at the end")
     arguments = parser.parse_args()
-    address = urlsplit(arguments.url)
-    if address.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("The load test only targets this machine's loopback address (127.0.0.1 or localhost).")
-    queries = [line for line in (read_queries(arguments.queries) if arguments.queries else read_queries()) if ":" not in line]
-    wait_until_serving(address.hostname, address.port or 80)
-    deadline = time.monotonic() + arguments.seconds
-    clients = [
-        Client(address.hostname, address.port or 80, queries, deadline, seed, arguments.think) for seed in range(arguments.clients)
-    ]
-    clients += [
-        HeavyClient(address.hostname, address.port or 80, queries, deadline, 1000 + seed) for seed in range(arguments.heavy)
-    ]
-    started = time.perf_counter()
-    for client in clients:
-        client.start()
-    for client in clients:
-        client.join(arguments.seconds + 60)
-    elapsed = time.perf_counter() - started
-    timings = [item for client in clients for item in client.timings]
-    errors = [item for client in clients for item in client.errors]
-    busy = sum(client.busy for client in clients)
-    print(
-        f"{arguments.clients} clients + {arguments.heavy} heavy, {elapsed:.1f} s: {len(timings)} requests, "
-        f"{len(timings) / elapsed:.1f} requests/s, {busy} heavy refused as busy, {len(errors)} errors"
-    )
-    for kind in sorted({kind for kind, _ in timings}):
-        values = [ms for item_kind, ms in timings if item_kind == kind]
-        print(f"  {kind:<16} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
-    values = [ms for _, ms in timings]
-    if values:
-        print(f"  {'all':<16} n={len(values):5d}  p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms")
-    if arguments.server_pid:
-        print_server_memory(arguments.server_pid)
-    for error in errors[:10]:
-        print("  error:", error)
-    sys.exit(1 if errors else 0)
+    queries = read_queries(arguments.queries) if arguments.queries else read_queries()
+    result = run_load(arguments.url, queries, arguments.clients, arguments.seconds, arguments.think, arguments.heavy,
+                      arguments.server_pid)
+    print_load(result)
+    sys.exit(1 if result["errors"] else 0)
 
 
 if __name__ == "__main__":

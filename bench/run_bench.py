@@ -18,6 +18,9 @@ Per corpus size, the steps in this order, each in fresh child processes (so memo
   views        research_views.py's cases (research, review, figures, township, comparison, feeds) on this
                index: first call and warm median of the function, the /api request and the page; a call over
                --view-cap seconds stops its case ("> cap")
+  load         `fazhi serve --workers 1`, then `--workers 2`, each under load_test.py's 100 searching clients
+               for 60 s: requests/s and their ratio, errors, p95, and what each serving process holds at the
+               end (anonymous, USS, PSS): the memory of a server in use, not of a quiet one
   incremental  1 % new reports (another seed, files x00000.txt …, beside symbolic links to the base corpus)
                added with `build_index` without rebuild: wall, peak RSS, ratio to the full build; then removed
                again the same way, so the index holds the base corpus again (queries and views may be rerun)
@@ -30,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,7 +54,9 @@ from measure import (  # noqa: E402
 from workload import ensure_corpus, ensure_grown_corpus, read_queries, truth_sets  # noqa: E402
 
 TIMED_RUNS = 5
-STEPS = ("jieba", "build", "queries", "views", "incremental")
+STEPS = ("jieba", "build", "queries", "views", "load", "incremental")
+# The load step: clients at once, seconds per run, and the serving processes of each run.
+LOAD_CLIENTS, LOAD_SECONDS, LOAD_WORKERS = 100, 60, (1, 2)
 METADATA_FIELDS = ("township", "county", "province", "year")
 
 
@@ -201,6 +208,32 @@ def step_views(corpus: Path, index: Path, arguments: argparse.Namespace) -> dict
     return figures
 
 
+def step_load(corpus: Path, index: Path, arguments: argparse.Namespace) -> dict:
+    """`fazhi serve` on this index with one serving process, then two, each under the load test (LOAD_CLIENTS
+    clients searching for LOAD_SECONDS): throughput, latency, errors, and every process's memory at the end."""
+    from load_test import print_load, run_load
+
+    runs = {}
+    for workers in LOAD_WORKERS:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "indexer", "serve", "--corpus", str(corpus), "--index", str(index),
+             "--port", str(port), "--workers", str(workers)],
+            cwd=HERE.parent, stdout=subprocess.DEVNULL,
+        )
+        try:
+            print(f"-- {workers} serving process(es), {LOAD_CLIENTS} clients, {LOAD_SECONDS} s", file=sys.stderr, flush=True)
+            result = run_load(f"http://127.0.0.1:{port}", read_queries(), LOAD_CLIENTS, LOAD_SECONDS, server_pid=server.pid)
+        finally:
+            server.terminate()
+            server.wait(60)
+        print_load(result)
+        runs[str(workers)] = result
+    return {"runs": runs}
+
+
 def step_incremental(corpus: Path, index: Path, arguments: argparse.Namespace) -> dict:
     """Add 1 % new reports to the index, then remove them again; both timed."""
     grown, added = ensure_grown_corpus(corpus)
@@ -213,13 +246,13 @@ def step_incremental(corpus: Path, index: Path, arguments: argparse.Namespace) -
 
 
 STEP_RUNNERS = {"jieba": step_jieba, "build": step_build, "queries": step_queries, "views": step_views,
-                "incremental": step_incremental}
+                "load": step_load, "incremental": step_incremental}
 
 
 def summarize(reports: int, done: dict) -> dict:
     """The figures of one size from the steps' results (None where a step has never run)."""
     jieba, build, queries = done.get("jieba"), done.get("build"), done.get("queries")
-    views, incremental = done.get("views"), done.get("incremental")
+    views, incremental, load = done.get("views"), done.get("incremental"), done.get("load")
     medians = [item["median_ms"] for item in queries["timings"]] if queries else []
     figures: dict = {"reports": reports, "passages": (build or queries or {}).get("passages")}
     if jieba:
@@ -253,6 +286,8 @@ def summarize(reports: int, done: dict) -> dict:
         figures.update(views_slowest_s=views["slowest_s"], views_over_cap=views["over_cap"], view_cap_s=views["cap_s"],
                        views_slowest_case=f"{slowest['view']} {slowest['case']}",
                        views_slowest_stopped=", ".join(sorted(set(slowest["stopped"].values()))))
+    if load:
+        figures.update(load_figures(load))
     if incremental:
         add, remove = incremental["add"], incremental["remove"]
         figures.update(incremental_reports=incremental["added_reports"], incremental_add_s=add["seconds"],
@@ -262,6 +297,23 @@ def summarize(reports: int, done: dict) -> dict:
         if build:
             figures.update(incremental_over_build=round(add["seconds"] / build["seconds"], 3),
                            incremental_remove_over_build=round(remove["seconds"] / build["seconds"], 3))
+    return figures
+
+
+def load_figures(load: dict) -> dict:
+    """Throughput per number of serving processes, their ratio, errors, p95, and the most any one serving process
+    held under load (anonymous, USS, PSS)."""
+    figures: dict = {}
+    for workers, run in load["runs"].items():
+        serving = [memory for memory in run["memory"] if memory["role"] == "serving"]
+        figures[f"load_{workers}_workers"] = {
+            "requests_per_s": run["requests_per_s"], "errors": run["errors"], "p95_ms": run["kinds"].get("all", {}).get("p95_ms"),
+            **{f"serving_max_{key}_mb": max((memory[key] for memory in serving), default=None)
+               for key in ("anonymous", "uss", "pss")},
+        }
+    rates = [figures[f"load_{workers}_workers"]["requests_per_s"] for workers in load["runs"]]
+    if len(rates) == 2 and rates[0]:
+        figures["load_throughput_ratio"] = round(rates[1] / rates[0], 2)
     return figures
 
 
@@ -352,7 +404,7 @@ def main() -> None:
     arguments.out.mkdir(parents=True, exist_ok=True)
     for reports in arguments.reports or [1000]:
         index = arguments.out / f"index_{reports}"
-        if "build" not in steps and {"queries", "views", "incremental"} & set(steps) and not (index / "CURRENT").exists():
+        if "build" not in steps and {"queries", "views", "load", "incremental"} & set(steps) and not (index / "CURRENT").exists():
             raise SystemExit(f"There is no index in {index}; run the build step first.")
         run(reports, arguments.out, steps, arguments)
 
