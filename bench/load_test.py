@@ -125,7 +125,8 @@ def wait_until_serving(host: str, port: int, seconds: float = 600) -> None:
 
 
 def server_memory(server_pid: int) -> list[dict]:
-    """Each process of the server: pid, role (supervisor, serving, heavy or helper) and RSS / PSS / USS / anonymous MB."""
+    """Each process of the server: pid, role (supervisor, serving, heavy or helper) and RSS / PSS / USS / anonymous / private
+    dirty MB."""
     roles = {}
     for pid in process_tree(server_pid):
         try:
@@ -145,15 +146,15 @@ def server_memory(server_pid: int) -> list[dict]:
 
 
 def print_server_memory(processes: list[dict]) -> None:
-    """Each process's RSS / PSS / USS / anonymous memory in MB; then the sums."""
-    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "anonymous": 0.0}
+    """Each process's RSS / PSS / USS / anonymous / private dirty memory in MB; then the sums."""
+    totals = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "anonymous": 0.0, "private_dirty": 0.0}
     for memory in processes:
         print(f"  pid {memory['pid']:>7} {memory['role']:<15} RSS {memory['rss']:7.1f}  PSS {memory['pss']:7.1f}  "
-              f"USS {memory['uss']:7.1f}  anon. {memory['anonymous']:7.1f} MB")
+              f"USS {memory['uss']:7.1f}  anon. {memory['anonymous']:7.1f}  private dirty {memory['private_dirty']:7.1f} MB")
         for key in totals:
             totals[key] += memory[key]
     print(f"  {'server in all':<27} RSS {totals['rss']:7.1f}  PSS {totals['pss']:7.1f}  USS {totals['uss']:7.1f}  "
-          f"anon. {totals['anonymous']:7.1f} MB")
+          f"anon. {totals['anonymous']:7.1f}  private dirty {totals['private_dirty']:7.1f} MB")
 
 
 def run_load(url: str, queries: list[str], clients: int, seconds: float, think: float = 0.0, heavy: int = 0,

@@ -62,7 +62,9 @@ def memory_megabytes(pid: int) -> dict[str, float]:
     private pages) and anonymous (heap, not backed by a file) memory in MB, from /proc/PID/smaps_rollup; empty once
     it is gone. Pages of a file two processes map count in full in each one's RSS, but once in the sum of their PSS;
     a page of the index only this process has read so far counts in its USS, though the system may drop it at any
-    time: anonymous memory is what the process alone holds and cannot give back."""
+    time. Anonymous memory counts pages a forked process still shares with its parent; its private dirty pages
+    (written to, mapped by no other process: heap and arrays, not the index's pages) are what it alone holds and
+    cannot give back."""
     try:
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
@@ -73,6 +75,7 @@ def memory_megabytes(pid: int) -> dict[str, float]:
         "pss": fields.get("Pss", 0) / 1024,
         "uss": (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024,
         "anonymous": fields.get("Anonymous", 0) / 1024,
+        "private_dirty": fields.get("Private_Dirty", 0) / 1024,
     }
 
 

@@ -20,7 +20,7 @@ Per corpus size, the steps in this order, each in fresh child processes (so memo
                --view-cap seconds stops its case ("> cap")
   load         `fazhi serve --workers 1`, then `--workers 2`, each under load_test.py's 100 searching clients
                for 60 s: requests/s and their ratio, errors, p95, and what each serving process holds at the
-               end (anonymous, USS, PSS): the memory of a server in use, not of a quiet one
+               end (private dirty, anonymous, USS, PSS): the memory of a server in use, not of a quiet one
   incremental  1 % new reports (another seed, files x00000.txt …, beside symbolic links to the base corpus)
                added with `build_index` without rebuild: wall, peak RSS, ratio to the full build; then removed
                again the same way, so the index holds the base corpus again (queries and views may be rerun)
@@ -302,14 +302,14 @@ def summarize(reports: int, done: dict) -> dict:
 
 def load_figures(load: dict) -> dict:
     """Throughput per number of serving processes, their ratio, errors, p95, and the most any one serving process
-    held under load (anonymous, USS, PSS)."""
+    held under load (private dirty, anonymous, USS, PSS)."""
     figures: dict = {}
     for workers, run in load["runs"].items():
         serving = [memory for memory in run["memory"] if memory["role"] == "serving"]
         figures[f"load_{workers}_workers"] = {
             "requests_per_s": run["requests_per_s"], "errors": run["errors"], "p95_ms": run["kinds"].get("all", {}).get("p95_ms"),
             **{f"serving_max_{key}_mb": max((memory[key] for memory in serving), default=None)
-               for key in ("anonymous", "uss", "pss")},
+               for key in ("private_dirty", "anonymous", "uss", "pss")},
         }
     rates = [figures[f"load_{workers}_workers"]["requests_per_s"] for workers in load["runs"]]
     if len(rates) == 2 and rates[0]:

@@ -217,3 +217,30 @@ def test_serving_processes_share_the_heavy_request_slots_and_a_killed_holder_fre
             assert slots.take(0)() is None
         finally:
             holder.kill()
+
+
+def memory_kilobytes(pid: int) -> dict[str, int]:
+    """/proc/PID/smaps_rollup's fields in kB."""
+    lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    return {line.split(":")[0]: int(line.split()[1]) for line in lines if line.endswith("kB")}
+
+
+def test_serving_processes_share_the_dictionary_they_segment_queries_with(two_worker_server, corpus_index_dir):
+    # jieba's dictionary (100 MB of Python objects) is loaded by the supervisor before it forks: after searches
+    # each serving process still shares those pages with it instead of holding a copy of its own (which made
+    # each process's private memory four times what it shares).
+    server, url = two_worker_server
+    wait_for(lambda: len(children_of(server.pid)) == 2, 10, "two serving processes did not start")
+    workers = children_of(server.pid)
+    wait_until_answered_by(url, workers)
+
+    def both_opened_the_index() -> bool:
+        # A process opens the index (and, before this change, loaded the dictionary) at its first search.
+        with ThreadPoolExecutor(4) as pool:
+            assert set(pool.map(get, [f"{url}/api/search?q=%E6%B3%95%E6%B2%BB%E5%AE%A3%E4%BC%A0"] * 8)) == {200}
+        return all(str(corpus_index_dir) in Path(f"/proc/{pid}/maps").read_text() for pid in workers)
+
+    wait_for(both_opened_the_index, 20, "both processes did not open the index")
+    for pid in workers:
+        memory = memory_kilobytes(pid)
+        assert memory["Private_Dirty"] * 2 < memory["Shared_Dirty"], memory
