@@ -72,6 +72,27 @@ def test_the_filter_cache_drops_the_least_recently_used_values_first(corpus_inde
         assert ("township", ("镇2000",)) not in index.filter_cache
 
 
+def test_a_query_s_matched_rows_are_kept_read_only_within_the_bound_and_agree_with_a_fresh_index(corpus_index_dir):
+    # The next page or a ticked facet of the same words reuses the rows matched before; many distinct queries never
+    # grow the cache past its bound.
+    queries = ["法治", "法 OR 治", "依法行政 -民法典", "行政 执法", "-法治", "矛盾纠纷"] + [f"法治{number}" for number in range(300)]
+    with open_search_index(corpus_index_dir) as fresh:
+        expected = {query: (search(fresh, query).total, search(fresh, query, SearchFilters(year=(YearRange(2024, 2024),))).total)
+                    for query in queries[:6]}
+    with open_search_index(corpus_index_dir, filter_cache_bytes=40_000) as index:
+        for query in queries:
+            search(index, query)
+        first = search(index, "法治", page=2, per_page=2)
+        for query, (total, in_2024) in expected.items():
+            assert search(index, query).total == total
+            assert search(index, query, SearchFilters(year=(YearRange(2024, 2024),))).total == in_2024
+        assert first.total == expected["法治"][0]
+        assert 0 < index.filter_cache.bytes <= 40_000
+        kept = index.filter_cache.get_or_make(("phrases", (("法治",),), ()), lambda: None)
+        assert kept is not None and not kept.flags.writeable
+        assert kept.tolist() == sorted(set(kept.tolist())) and len(kept) == expected["法治"][0]
+
+
 def test_the_filter_cache_bound_is_the_setting(make_client):
     client = make_client(filter_cache_mb=3)
     assert client.get("/api/search?year=2024").status_code == 200

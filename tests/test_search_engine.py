@@ -592,3 +592,10 @@ def test_copying_an_index_folder_keeps_it_searchable(tmp_path, small_index):
     shutil.copytree(small_index.directory, tmp_path / "copy")
     with open_search_index(tmp_path / "copy") as copy:
         assert ids(copy, "枫桥经验") == ids(small_index, "枫桥经验")
+
+
+@pytest.mark.parametrize("query, kept", [("依法行政 -民法典", "依法行政"), ("矛盾纠纷 -鑫鑫鑫", "矛盾纠纷"), ("-鑫鑫鑫", "")])
+def test_an_excluded_phrase_no_matching_passage_holds_excludes_nothing(corpus_index, query, kept):
+    # Once a 500: the excluded phrase's rows among the matches were none, and the membership test read an empty array.
+    result = search(corpus_index, query)
+    assert result.total == search(corpus_index, kept).total > 0

@@ -22,9 +22,21 @@ _FEW_AGAINST_MANY = 64
 
 def matching_rows(index: SearchIndex, parsed: ParsedQuery) -> np.ndarray:
     """Document numbers, ascending, whose folded heading path or text contains a phrase of every group and no
-    excluded phrase (the very array `index.live_rows` when the query has no phrase: browsing)."""
+    excluded phrase (the very array `index.live_rows` when the query has no phrase: browsing).
+
+    The rows of a query's phrases are kept in the index's bounded cache beside the filters' rows, read-only: the
+    next page, a facet ticked, or the facets beside a research view of the same words do not match them again.
+    """
+    groups = tuple(tuple(fold_for_matching(phrase) for phrase in group) for group in parsed.groups)
+    excluded = tuple(fold_for_matching(phrase) for phrase in parsed.excluded)
+    if not groups and not excluded:
+        # Browsing: the very array of live documents, which later steps recognise and take shortcuts for.
+        return index.live_rows
+    return index.filter_cache.get_or_make(("phrases", groups, excluded), lambda: _read_only(_matched(index, groups, excluded)))
+
+
+def _matched(index: SearchIndex, groups: tuple[tuple[str, ...], ...], excluded: tuple[str, ...]) -> np.ndarray:
     rows: np.ndarray | None = None
-    groups = [[fold_for_matching(phrase) for phrase in group] for group in parsed.groups]
     # The rarest group first; each later one is looked for among the rows found so far.
     for group in sorted(groups, key=lambda group: sum(_estimate(index, phrase) for phrase in group)):
         found = _phrase_rows(index, group[0], rows)
@@ -34,10 +46,15 @@ def matching_rows(index: SearchIndex, parsed: ParsedQuery) -> np.ndarray:
         if not len(rows):
             return rows
     if rows is None:
-        # Browsing: the very array of live documents, which later steps recognise and take shortcuts for.
         rows = index.live_rows
-    for phrase in parsed.excluded:
-        rows = rows[~members(rows, _phrase_rows(index, fold_for_matching(phrase), rows), len(index.live))]
+    for phrase in excluded:
+        rows = rows[~members(rows, _phrase_rows(index, phrase, rows), len(index.live))]
+    return rows
+
+
+def _read_only(rows: np.ndarray) -> np.ndarray:
+    """The rows, marked read-only: a cached array is shared by every request that asks for the same words."""
+    rows.flags.writeable = False
     return rows
 
 
@@ -111,6 +128,8 @@ def _union(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 def members(rows: np.ndarray, ascending: np.ndarray, documents: int) -> np.ndarray:
     """Per row, whether it is in the ascending array (both hold document numbers below `documents`)."""
+    if not len(ascending):
+        return np.zeros(len(rows), dtype=bool)
     if min(len(rows), len(ascending)) < _FEW or len(rows) * _FEW_AGAINST_MANY < len(ascending):
         # Few rows, or few against many: a binary search per row.
         places = np.searchsorted(ascending, rows)

@@ -138,8 +138,9 @@ class SearchIndex:
     # The research views' per-document arrays the build kept (index/view_arrays.py), by name; a generation written
     # before they were kept has none, and the views compute them on first use.
     view_arrays: dict[str, np.ndarray]
-    # Rows each set of filter values lets through, keyed by values from requests, so bounded (facets.py).
-    filter_cache: BoundedCache[frozenset[int]] = field(
+    # Rows each set of filter values lets through (facets.py) and each query's phrases match (matching.py), keyed by
+    # values from requests, so bounded.
+    filter_cache: BoundedCache[np.ndarray] = field(
         default_factory=lambda: BoundedCache(DEFAULT_FILTER_CACHE_BYTES), compare=False, repr=False
     )
     # What is computed once per generation under a fixed key (a few per view), never under a request's values.
