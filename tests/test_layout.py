@@ -13,6 +13,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 FLOORS = {
     "indexer.report": 0,
     "indexer.parent_watch": 0,
+    "indexer.allocator": 0,
     "indexer.read": 1,
     "indexer.parse": 2,
     "indexer.pipeline": 3,

@@ -211,7 +211,10 @@ class RelayedBody:
 def serve_heavy_requests(settings: Settings, connection) -> None:
     """The worker process: the same app, one request at a time, its response sent back in chunks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    from indexer.allocator import release_large_blocks
     from webui import create_app
+
+    release_large_blocks()  # a spawned process starts with the C library's defaults
 
     app = create_app(replace(settings, heavy_worker=0))
     client = app.test_client()

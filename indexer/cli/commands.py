@@ -240,6 +240,7 @@ def usable_cores() -> int:
 def run_serve(arguments: argparse.Namespace) -> int:
     """`fazhi serve`: check the port, update the index, then serve the web app with waitress, from one process or
     (with --workers N) from N processes sharing the listening socket."""
+    from indexer.allocator import release_large_blocks
     from webui.server import PortUnavailable, check_port
     from webui.settings import Settings
 
@@ -258,6 +259,8 @@ def run_serve(arguments: argparse.Namespace) -> int:
     if code != 0:
         return code
     settings = Settings(index_dir=arguments.index, corpus_dir=arguments.corpus)
+    # Before the app opens the index and before any fork: the serving processes inherit the allocator's setting.
+    release_large_blocks()
     if workers == 1:
         return _serve_in_this_process(settings, arguments)
     return _serve_in_processes(settings, arguments, workers)
