@@ -317,6 +317,18 @@ def load_figures(load: dict) -> dict:
     return figures
 
 
+def load_cell(figures: dict) -> str:
+    """Throughput with one and two serving processes, their ratio, errors, and the most private dirty memory one
+    serving process held under the load (— where the load step has not run)."""
+    one, two = figures.get("load_1_workers"), figures.get("load_2_workers")
+    if not one or not two:
+        return "—"
+    errors = one["errors"] + two["errors"]
+    ratio = f" ({figures['load_throughput_ratio']:.2f}×)" if figures.get("load_throughput_ratio") else ""
+    return (f"{one['requests_per_s']:.1f} → {two['requests_per_s']:.1f}{ratio}, {errors} errors; "
+            f"{one['serving_max_private_dirty_mb']:,.0f} / {two['serving_max_private_dirty_mb']:,.0f} MB")
+
+
 def table_row(figures: dict) -> str:
     """One row of bench/README.md's scale table; — where a step has not run."""
     def have(*names: str) -> bool:
@@ -348,12 +360,14 @@ def table_row(figures: dict) -> str:
         cell(("incremental_over_build",), lambda: f"{figures['incremental_over_build']:.3f}× ({figures['incremental_add_s']:.1f} s)"),
         views,
         cell(("exact_queries",), lambda: figures["exact_queries"]),
+        load_cell(figures),
     ]
     return "| " + " | ".join(cells) + " |"
 
 
 TABLE_HEADER = ("| reports (passages) | parse | jieba-only | build | build / jieba-only | peak build RSS (PSS) | index | open "
-                "| query p50 / p95 | serving USS / PSS | +1 % build / full build | slowest view | exact |")
+                "| query p50 / p95 | serving USS / PSS | +1 % build / full build | slowest view | exact "
+                "| load: requests/s, 1 → 2 processes; most private dirty per serving process |")
 
 
 def run(reports: int, out_dir: Path, steps: tuple[str, ...], arguments: argparse.Namespace) -> dict:
