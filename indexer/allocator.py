@@ -7,7 +7,8 @@ server's first searches, every numpy array of a search (rows and masks of a few 
 out of the heap instead, and the heap cannot shrink past the small objects allocated between them: a serving
 process at 200,000 reports held 471 MB of heap with 133 MB in use after a minute of load. Fixing the threshold at
 4 MB (mallopt also turns the raising off) sends the large arrays to mappings again: 652 -> 339 MB of anonymous
-memory after the same load, for a page fault per 4 KB of a new large array (about 8 % fewer requests a second).
+memory after the same load, for a page fault per 4 KB of a new large array (8 % fewer requests a second in that
+process; with two serving processes the cost was smaller than the spread between runs, bench/README.md).
 Blocks under 4 MB, the many small arrays, stay in the heap, where reusing them costs nothing.
 """
 from __future__ import annotations
